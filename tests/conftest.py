@@ -1,0 +1,83 @@
+"""The people every test talks about, named once (STYLE.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.models import Patient, User
+
+from .factories import ClinicFactory, PatientFactory, PrescriptionFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory(name="Riverside Pain Clinic")
+
+
+@pytest.fixture
+def foreign_clinic(db):
+    return ClinicFactory(name="Hilltop Clinic")
+
+
+@pytest.fixture
+def clinician(clinic) -> User:
+    return UserFactory(email="dr.okafor@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+
+
+@pytest.fixture
+def other_clinician(clinic) -> User:
+    return UserFactory(email="dr.lind@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+
+
+@pytest.fixture
+def foreign_clinician(foreign_clinic) -> User:
+    return UserFactory(
+        email="dr.moreau@example.org", role=User.Role.CLINICIAN, clinic=foreign_clinic
+    )
+
+
+@pytest.fixture
+def clinic_admin(clinic) -> User:
+    return UserFactory(email="admin@example.org", role=User.Role.CLINIC_ADMIN, clinic=clinic)
+
+
+@pytest.fixture
+def foreign_admin(foreign_clinic) -> User:
+    return UserFactory(
+        email="admin@hilltop.example.org", role=User.Role.CLINIC_ADMIN, clinic=foreign_clinic
+    )
+
+
+@pytest.fixture
+def patient(clinic, clinician) -> Patient:
+    patient = PatientFactory(
+        user__email="ada@example.org",
+        user__first_name="Ada",
+        user__clinic=clinic,
+        clinician=clinician,
+    )
+    PrescriptionFactory(patient=patient)
+    return patient
+
+
+@pytest.fixture
+def other_patient(clinic, other_clinician) -> Patient:
+    patient = PatientFactory(
+        user__email="ben@example.org",
+        user__first_name="Ben",
+        user__clinic=clinic,
+        clinician=other_clinician,
+    )
+    PrescriptionFactory(patient=patient)
+    return patient
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient.user)
+    return client

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from tracker.models import Clinic, DailyEntry, Patient, Prescription, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = User.Role.PATIENT
+    clinic = factory.SubFactory(ClinicFactory)
+    password = factory.django.Password(PASSWORD)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    user = factory.SubFactory(UserFactory, role=User.Role.PATIENT)
+    condition = "fibromyalgia"
+    time_zone = "Europe/London"
+
+
+class PrescriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prescription
+
+    patient = factory.SubFactory(PatientFactory)
+    dose_mg = Decimal("1.5")
+    usual_time = dt.time(22, 0)
+    start_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=60))
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyEntry
+
+    patient = factory.SubFactory(PatientFactory)
+    date = factory.LazyAttribute(lambda o: o.patient.diary_today())
+    dose_taken = True
+    dose_mg = Decimal("1.5")
+    time_taken = dt.time(22, 0)
+    sleep_hours = Decimal("7.5")
+    sleep_quality = 3
+    dreams = "normal"
+    headache = 0
+    pain = 5
+    mood = 6
+
+
+def valid_form_data(day: dt.date, **overrides: object) -> dict[str, object]:
+    """What the diary form posts for an ordinary day."""
+    data: dict[str, object] = {
+        "date": day.isoformat(),
+        "dose_taken": "yes",
+        "dose_mg": "1.5",
+        "time_taken": "22:00",
+        "sleep_hours": "7.5",
+        "sleep_quality": "3",
+        "dreams": "normal",
+        "headache": "0",
+        "pain": "5",
+        "mood": "6",
+        "fatigue": "",
+        "nausea": "",
+        "irritability": "",
+        "opioid_taken": "no",
+        "opioid_name": "",
+        "liver_signs": "no",
+        "note": "",
+        "version": "",
+    }
+    data.update(overrides)
+    return data

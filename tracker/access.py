@@ -1,0 +1,32 @@
+"""Who may call a view. Each view names its audience with one decorator; objects are then
+fetched through scoped querysets that start from the user (SPEC §2: out of scope is 404)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .models import Patient, User
+
+type View = Callable[..., HttpResponse]
+
+
+def patient_required(view: View) -> View:
+    """Only for a signed-in patient; the view receives their Patient as `patient`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User) or user.role != User.Role.PATIENT:
+            raise PermissionDenied("This page is for patients.")
+        patient = Patient.objects.filter(user=user).first()
+        if patient is None:
+            raise PermissionDenied("This account has no patient profile yet.")
+        patient.user = user
+        return view(request, *args, patient=patient, **kwargs)
+
+    return wrapper

@@ -1,0 +1,409 @@
+"""The demo clinic: people and realistic diaries that exercise SPEC §4–5.
+
+Each patient is a `Story`: a dose plan, how the primary outcome moves, and the events that
+make them interesting (a switch to morning dosing, an opioid, gaps in logging). Diaries are
+generated from a seeded random source, so the same story on the same day gives the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from .models import Clinic, Condition, DailyEntry, Dreams, Outcome, Patient, Prescription, User
+
+DEMO_PASSWORD = "ldn-demo-clinic-2026"  # noqa: S105 (development only: refused without DEBUG)
+CLINIC_NAME = "Riverside LDN Clinic (demo)"
+EMAIL_DOMAIN = "demo.ldn-tracker.example"
+
+type Curve = Callable[[int], float]
+
+
+def steady(level: float) -> Curve:
+    return lambda day: level
+
+
+def glide(before: float, after: float, start: int = 1, end: int = 35) -> Curve:
+    """`before` until day `start`, then a straight line to `after` reached on day `end`."""
+
+    def curve(day: int) -> float:
+        if day < start:
+            return before
+        if day >= end:
+            return after
+        return before + (after - before) * (day - start) / (end - start)
+
+    return curve
+
+
+@dataclass
+class Story:
+    email: str
+    first_name: str
+    last_name: str
+    condition: str
+    clinician: int  # 0 or 1: which demo clinician
+    treated_days: int  # today is this day of treatment; 0 = not started yet
+    pre_days: int = 7  # diary days logged before day 1 (the baseline week)
+    doses: list[tuple[int, str]] = field(default_factory=lambda: [(1, "1.5")])  # (day, mg)
+    morning_from: int | None = None  # day the dose moved from bedtime to morning
+    primary: str = Outcome.PAIN
+    pain: Curve = field(default_factory=lambda: steady(6.0))
+    mood: Curve = field(default_factory=lambda: steady(5.0))
+    fatigue: Curve | None = None
+    vivid_at_bedtime: float = 0.1  # chance of vivid dreams on a bedtime-dose night
+    skipped_days: set[int] = field(default_factory=set)  # days with no entry at all
+    stop_logging_days: int = 0  # the last N days have no entry
+    opioid_days: dict[int, str] = field(default_factory=dict)
+    liver_days: set[int] = field(default_factory=set)
+    severe_headache_days: set[int] = field(default_factory=set)
+    enrolment_baseline: dict[str, int] = field(default_factory=dict)
+    start_in_days: int = 0  # for a patient not started yet: first dose this many days ahead
+    time_zone: str = "Europe/London"
+    notes: dict[int, str] = field(default_factory=dict)
+    what: str = ""  # what the story shows, printed with the logins
+
+
+STORIES = [
+    Story(
+        "grace",
+        "Grace",
+        "Holloway",
+        Condition.FIBROMYALGIA,
+        0,
+        treated_days=98,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=glide(7.2, 3.1, 8, 35),
+        mood=glide(4.5, 7.0, 8, 35),
+        what="clear responder, 14 weeks on 4.5 mg",
+        notes={20: "Walked to the shops without resting.", 60: "Good week."},
+    ),
+    Story(
+        "tom",
+        "Tom",
+        "Baxter",
+        Condition.FIBROMYALGIA,
+        0,
+        treated_days=43,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=steady(6.6),
+        mood=steady(4.5),
+        what="no response at the 6-week review point",
+    ),
+    Story(
+        "priya",
+        "Priya",
+        "Shah",
+        Condition.CRPS,
+        0,
+        treated_days=18,
+        pre_days=10,
+        doses=[(1, "0.5"), (8, "1.0"), (15, "1.5")],
+        pain=glide(7.0, 6.2, 1, 18),
+        what="still titrating (0.5 → 1.0 → 1.5 mg)",
+    ),
+    Story(
+        "sam",
+        "Sam",
+        "Okoro",
+        Condition.NEUROPATHIC,
+        1,
+        treated_days=50,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        morning_from=22,
+        vivid_at_bedtime=0.7,
+        pain=glide(6.8, 4.2, 8, 40),
+        mood=glide(5.0, 6.5, 8, 40),
+        what="vivid dreams at bedtime that eased after moving the dose to the morning",
+        notes={12: "Very vivid dreams again.", 22: "Switched to taking it in the morning."},
+    ),
+    Story(
+        "liam",
+        "Liam",
+        "Fraser",
+        Condition.CRPS,
+        1,
+        treated_days=30,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=glide(7.5, 6.0, 8, 30),
+        opioid_days={27: "tramadol 50 mg", 28: "tramadol 50 mg"},
+        what="logged opioid use (tramadol) this week",
+        notes={27: "Bad flare, took tramadol from an old prescription."},
+    ),
+    Story(
+        "nora",
+        "Nora",
+        "Kelly",
+        Condition.MS,
+        0,
+        treated_days=40,
+        doses=[(1, "1.5"), (15, "3.0")],
+        pain=glide(5.8, 4.9, 8, 35),
+        skipped_days={3, 4, 9, 10, 11, 17, 18, 24, 29, 30, 31},
+        stop_logging_days=5,
+        what="gaps in logging, nothing for the last 5 days",
+    ),
+    Story(
+        "maya",
+        "Maya",
+        "Chen",
+        Condition.DEPRESSION,
+        1,
+        treated_days=47,
+        primary=Outcome.MOOD,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=steady(2.0),
+        mood=glide(3.0, 6.3, 8, 35),
+        what="mood is the primary outcome; clearly better",
+    ),
+    Story(
+        "owen",
+        "Owen",
+        "Price",
+        Condition.LONG_COVID,
+        1,
+        treated_days=45,
+        primary=Outcome.FATIGUE,
+        doses=[(1, "1.0"), (8, "2.0"), (15, "3.0")],
+        pain=steady(4.0),
+        fatigue=glide(8.0, 6.5, 8, 30),
+        what="ME-CFS, fatigue is the primary outcome; partial response",
+    ),
+    Story(
+        "rosa",
+        "Rosa",
+        "Diaz",
+        Condition.FIBROMYALGIA,
+        0,
+        treated_days=44,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=glide(5.0, 7.3, 8, 30),
+        mood=glide(5.5, 3.5, 8, 30),
+        what="worse since starting LDN",
+    ),
+    Story(
+        "ivan",
+        "Ivan",
+        "Petrov",
+        Condition.HASHIMOTO,
+        1,
+        treated_days=44,
+        doses=[(1, "1.5"), (8, "3.0")],
+        pain=glide(3.4, 0.6, 8, 30),
+        what="low baseline (pain about 3): judged on points, not percent",
+    ),
+    Story(
+        "hannah",
+        "Hannah",
+        "Wright",
+        Condition.IBD,
+        0,
+        treated_days=45,
+        pre_days=0,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=glide(7.0, 4.0, 8, 35),
+        enrolment_baseline={"pain": 7, "mood": 4},
+        what="no diary before day 1: baseline from enrolment answers (lower confidence)",
+    ),
+    Story(
+        "eli",
+        "Eli",
+        "Brooks",
+        Condition.FIBROMYALGIA,
+        1,
+        treated_days=25,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
+        pain=glide(6.5, 5.5, 8, 25),
+        liver_days={24},
+        what="reported liver warning signs yesterday",
+        notes={24: "My eyes look a bit yellow."},
+    ),
+    Story(
+        "zoe",
+        "Zoe",
+        "Turner",
+        Condition.NEUROPATHIC,
+        0,
+        treated_days=21,
+        doses=[(1, "0.5"), (8, "1.0"), (15, "2.0")],
+        pain=steady(6.0),
+        severe_headache_days={18, 19, 20},
+        what="severe headaches three days running",
+    ),
+    Story(
+        "ana",
+        "Ana",
+        "Costa",
+        Condition.ANXIETY,
+        1,
+        treated_days=44,
+        doses=[(1, "1.5"), (15, "3.0"), (35, "4.5")],
+        pain=glide(6.0, 4.0, 8, 40),
+        what="dose raised on day 35: review moves to day 48 (titration incomplete)",
+    ),
+    Story(
+        "felix",
+        "Felix",
+        "Wagner",
+        Condition.FIBROMYALGIA,
+        0,
+        treated_days=0,
+        pre_days=5,
+        start_in_days=2,
+        pain=steady(6.5),
+        what="not started yet: logging the baseline week, first dose in 2 days",
+    ),
+]
+
+STAFF = [
+    ("admin", "Alex", "Morgan", User.Role.CLINIC_ADMIN),
+    ("dr.okafor", "Chidi", "Okafor", User.Role.CLINICIAN),
+    ("dr.lind", "Sofia", "Lind", User.Role.CLINICIAN),
+]
+
+
+def email(local: str) -> str:
+    return f"{local}@{EMAIL_DOMAIN}"
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(email, role, what it shows) for every demo account."""
+    rows = [(email(local), role.label, "") for local, _, _, role in STAFF]
+    rows += [(email(s.email), "Patient", s.what) for s in STORIES]
+    return rows
+
+
+@transaction.atomic
+def seed(today: dt.date | None = None) -> tuple[int, int]:
+    """Create whatever of the demo clinic is missing; returns (patients created, entries)."""
+    clinic, _ = Clinic.objects.get_or_create(name=CLINIC_NAME)
+    staff = [_user(local, first, last, role, clinic) for local, first, last, role in STAFF]
+    clinicians = staff[1:]
+    created = entries = 0
+    for story in STORIES:
+        user = _user(story.email, story.first_name, story.last_name, User.Role.PATIENT, clinic)
+        if Patient.objects.filter(user=user).exists():
+            continue
+        patient = Patient.objects.create(
+            user=user,
+            clinician=clinicians[story.clinician],
+            condition=story.condition,
+            primary_outcome=story.primary,
+            time_zone=story.time_zone,
+            baseline_pain=story.enrolment_baseline.get("pain"),
+            baseline_mood=story.enrolment_baseline.get("mood"),
+            baseline_fatigue=story.enrolment_baseline.get("fatigue"),
+        )
+        entries += _write_story(patient, story, clinicians[story.clinician], today)
+        created += 1
+    return created, entries
+
+
+def _user(local: str, first: str, last: str, role: str, clinic: Clinic) -> User:
+    user = User.objects.filter(email=email(local)).first()
+    if user is None:
+        user = User.objects.create_user(
+            email(local), DEMO_PASSWORD, first_name=first, last_name=last, role=role, clinic=clinic
+        )
+    return user
+
+
+def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date | None) -> int:
+    today = today or patient.diary_today()
+    rng = random.Random(f"{story.email}:{today.isoformat()}")
+    if story.treated_days:
+        day_one = today - dt.timedelta(days=story.treated_days - 1)
+    else:
+        day_one = today + dt.timedelta(days=story.start_in_days)
+    first_logged = day_one - dt.timedelta(days=story.pre_days)
+    patient.enrolled_on = first_logged if story.pre_days else day_one
+    patient.save(update_fields=["enrolled_on"])
+
+    for day, mg, timing in _prescription_steps(story):
+        Prescription.objects.create(
+            patient=patient,
+            dose_mg=Decimal(mg),
+            timing=timing,
+            usual_time=dt.time(8, 0) if timing == "morning" else dt.time(22, 0),
+            start_date=day_one + dt.timedelta(days=day - 1),
+            set_by=clinician,
+        )
+
+    rows = []
+    last_logged = today - dt.timedelta(days=story.stop_logging_days)
+    day = first_logged
+    while day <= last_logged:
+        number = (day - day_one).days + 1  # 0 or less before treatment
+        if number not in story.skipped_days:
+            rows.append(_entry(patient, story, day, number, rng))
+        day += dt.timedelta(days=1)
+    DailyEntry.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _prescription_steps(story: Story) -> list[tuple[int, str, str]]:
+    days = sorted(
+        {d for d, _ in story.doses} | ({story.morning_from} if story.morning_from else set())
+    )
+    steps = []
+    for day in days:
+        mg = [m for d, m in story.doses if d <= day][-1]
+        timing = "morning" if story.morning_from and day >= story.morning_from else "bedtime"
+        steps.append((day, mg, timing))
+    return steps
+
+
+def _score(rng: random.Random, mean: float, spread: float = 0.9) -> int:
+    return max(0, min(10, round(rng.gauss(mean, spread))))
+
+
+def _entry(
+    patient: Patient, story: Story, day: dt.date, number: int, rng: random.Random
+) -> DailyEntry:
+    treated = number >= 1
+    # Nobody is perfect: about one missed dose in 20, never on the first day.
+    taken = treated and (number == 1 or rng.random() > 0.05)
+    mg = Decimal([m for d, m in story.doses if d <= max(number, 1)][-1])
+    morning = story.morning_from is not None and number >= story.morning_from
+    vivid = treated and taken and not morning and rng.random() < story.vivid_at_bedtime
+    if vivid:
+        dreams = Dreams.NIGHTMARES if rng.random() < 0.25 else Dreams.VIVID
+    else:
+        dreams = rng.choice([Dreams.NONE, Dreams.NORMAL, Dreams.NORMAL])
+    sleep = max(3.0, min(10.0, rng.gauss(6.2 if vivid else 7.1, 0.7)))
+    quality = max(1, min(5, round(rng.gauss(2.0 if vivid else 3.4, 0.7))))
+    headache = 3 if number in story.severe_headache_days else rng.choice([0, 0, 0, 0, 0, 1, 1, 2])
+    fatigue = _score(rng, story.fatigue(number)) if story.fatigue else None
+    opioid = story.opioid_days.get(number, "")
+    return DailyEntry(
+        patient=patient,
+        date=day,
+        dose_taken=taken,
+        dose_mg=mg if taken else None,
+        time_taken=(
+            dt.time(8, rng.choice([0, 15, 30]))
+            if morning
+            else dt.time(22, rng.choice([0, 15, 30, 45]))
+        )
+        if taken
+        else None,
+        sleep_hours=Decimal(round(sleep * 4) / 4).quantize(Decimal("0.01")),
+        sleep_quality=quality,
+        dreams=dreams,
+        nightmare_woke=dreams == Dreams.NIGHTMARES and rng.random() < 0.5,
+        headache=headache,
+        pain=_score(rng, story.pain(number)),
+        mood=_score(rng, story.mood(number)),
+        fatigue=fatigue,
+        nausea=rng.choice([0, 0, 1]) if 1 <= number <= 14 else None,
+        irritability=None,
+        opioid_taken=bool(opioid),
+        opioid_name=opioid,
+        liver_signs=number in story.liver_days,
+        note=story.notes.get(number, ""),
+    )

@@ -1,0 +1,222 @@
+"""The diary form (SPEC §3): every rule a patient can break gets a message next to its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils.formats import date_format
+
+from .models import (
+    DOSE_MAX,
+    DOSE_MIN,
+    NOTE_MAX,
+    SCALE_0_10,
+    SEVERITY_0_3,
+    SLEEP_QUALITY,
+    DailyEntry,
+    Dreams,
+)
+
+
+class FormRenderer(TemplatesSetting):
+    """Fields render through one template: label or legend, help, errors, then the input."""
+
+    field_template_name = "forms/field.html"
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(label: str, *, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),
+        help_text=help_text,
+        error_messages={"required": "Choose yes or no.", "invalid_choice": "Choose yes or no."},
+    )
+
+
+def _scale(
+    label: str, choices: list[tuple[int, str]], *, required: bool = True, help_text: str = ""
+) -> forms.TypedChoiceField:
+    options: list[tuple[Any, str]] = [(str(v), text) for v, text in choices]
+    if not required:
+        options = [("", "Skip"), *options]
+    low, high = choices[0][0], choices[-1][0]
+    return forms.TypedChoiceField(
+        label=label,
+        choices=options,
+        coerce=int,
+        empty_value=None,
+        required=required,
+        help_text=help_text,
+        widget=forms.RadioSelect(attrs={"class": f"choices choices--{len(options)}"}),
+        error_messages={
+            "required": f"Choose a value from {low} to {high}.",
+            "invalid_choice": f"Choose a value from {low} to {high}.",
+        },
+    )
+
+
+def quarter_hours(value: Decimal) -> None:
+    if (value * 4) % 1 != 0:
+        raise ValidationError("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.", code="step")
+
+
+class DiaryForm(forms.Form):
+    """One day of the diary. The patient and the entry come from the signed-in user and the
+    date, never from the submitted data, so a forged id in the POST has nothing to bind to."""
+
+    date = forms.DateField(
+        label="Day",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose the day.", "invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    dose_taken = _yes_no("Did you take your LDN dose?")
+    dose_mg = forms.DecimalField(
+        label="Dose (mg)",
+        required=False,
+        min_value=DOSE_MIN,
+        max_value=DOSE_MAX,
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "Enter the dose as a number of mg, e.g. 4.5.",
+            "min_value": "The dose must be between 0.1 and 12.0 mg.",
+            "max_value": "The dose must be between 0.1 and 12.0 mg.",
+            "max_digits": "The dose must be between 0.1 and 12.0 mg.",
+            "max_whole_digits": "The dose must be between 0.1 and 12.0 mg.",
+            "max_decimal_places": "Use steps of 0.1 mg, e.g. 1.5 or 4.5.",
+        },
+    )
+    time_taken = forms.TimeField(
+        label="Time taken",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time as HH:MM, e.g. 22:00."},
+    )
+    sleep_hours = forms.DecimalField(
+        label="Hours slept last night",
+        min_value=Decimal(0),
+        max_value=Decimal(24),
+        max_digits=4,
+        decimal_places=2,
+        validators=[quarter_hours],
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter how many hours you slept, e.g. 7.5.",
+            "invalid": "Enter hours as a number, e.g. 7.5.",
+            "min_value": "Sleep must be between 0 and 24 hours.",
+            "max_value": "Sleep must be between 0 and 24 hours.",
+            "max_digits": "Sleep must be between 0 and 24 hours.",
+            "max_whole_digits": "Sleep must be between 0 and 24 hours.",
+            "max_decimal_places": "Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.",
+        },
+    )
+    sleep_quality = _scale("How well did you sleep?", SLEEP_QUALITY)
+    dreams = forms.ChoiceField(
+        label="Dreams",
+        choices=Dreams.choices,
+        widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
+        error_messages={
+            "required": "Choose none, normal, vivid or nightmares.",
+            "invalid_choice": "Choose none, normal, vivid or nightmares.",
+        },
+    )
+    nightmare_woke = forms.BooleanField(label="A nightmare woke me up", required=False)
+    headache = _scale("Headache", SEVERITY_0_3)
+    pain = _scale(
+        "Pain, on average over the last 24 hours",
+        SCALE_0_10,
+        help_text="0 no pain · 10 worst pain imaginable",
+    )
+    mood = _scale("Mood", SCALE_0_10, help_text="0 worst · 10 best")
+    fatigue = _scale(
+        "Fatigue (optional)", SCALE_0_10, required=False, help_text="0 none · 10 worst"
+    )
+    nausea = _scale("Nausea or stomach upset (optional)", SEVERITY_0_3, required=False)
+    irritability = _scale("Irritability or anxiety (optional)", SEVERITY_0_3, required=False)
+    opioid_taken = _yes_no(
+        "Did you take any opioid painkiller?",
+        help_text="For example codeine, tramadol, morphine or oxycodone.",
+    )
+    opioid_name = forms.CharField(label="Which opioid?", required=False, max_length=200)
+    liver_signs = _yes_no(
+        "Any yellow skin or eyes, dark urine, pale stools or pain under the right ribs?",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Keep the note to {NOTE_MAX:,} characters or fewer."},
+    )
+    # The entry version this form was filled from; empty for a new entry.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, earliest: dt.date, latest: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.earliest, self.latest = earliest, latest
+        self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        if day > self.latest:
+            raise ValidationError("That day hasn't happened yet: choose today or an earlier day.")
+        if day < self.earliest:
+            raise ValidationError(
+                f"Only the last 7 days can be logged or changed; the earliest is "
+                f"{date_format(self.earliest, 'l j F')}."
+            )
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("dose_taken"):
+            if data.get("dose_mg") is None and "dose_mg" not in self.errors:
+                self.add_error("dose_mg", "Enter the dose you took, in mg.")
+            if data.get("time_taken") is None and "time_taken" not in self.errors:
+                self.add_error("time_taken", "Enter the time you took it.")
+        elif data.get("dose_taken") is False:
+            # A missed dose has no amount or time; dropping them keeps the record honest.
+            data["dose_mg"] = None
+            data["time_taken"] = None
+            self.errors.pop("dose_mg", None)
+            self.errors.pop("time_taken", None)
+        if not data.get("opioid_taken"):
+            data["opioid_name"] = ""
+        if data.get("dreams") != Dreams.NIGHTMARES:
+            data["nightmare_woke"] = False
+        return data
+
+    def entry_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in DailyEntry.VALUE_FIELDS}
+
+
+def initial_from_entry(entry: DailyEntry) -> dict[str, Any]:
+    values = entry.values()
+    for name in ("dose_taken", "opioid_taken", "liver_signs"):
+        values[name] = "yes" if values[name] else "no"
+    return {**values, "date": entry.date, "version": entry.version}
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, labelled for an email address."""
+
+    username = UsernameField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": "That email address and password do not match an active account.",
+        "inactive": "This account has been deactivated. Ask your clinic for help.",
+    }

@@ -1,0 +1,155 @@
+"""The patient's pages: the daily diary (Today, or one recent day) and History."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import review, services
+from ..access import patient_required
+from ..forms import DiaryForm, initial_from_entry
+from ..models import DailyEntry, Dreams, Patient, Prescription
+
+HISTORY_DAYS = 56
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+    """Today's diary, or with ?date= one of the last 7 days; htmx swaps the #diary partial."""
+    earliest, latest = patient.editable_days()
+    day = _requested_day(request.GET.get("date"), patient.diary_today(), earliest, latest)
+    entries = DailyEntry.objects.for_patient(patient)
+    saved: DailyEntry | None = None
+    if request.method == "POST":
+        form = DiaryForm(request.POST, earliest=earliest, latest=latest)
+        if form.is_valid():
+            day = form.cleaned_data["date"]
+            try:
+                saved, _ = services.save_entry(
+                    patient=patient,
+                    day=day,
+                    values=form.entry_values(),
+                    version=form.cleaned_data["version"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except services.EntryConflict as conflict:
+                _explain_conflict(form, conflict.entry)
+            else:
+                if not request.htmx:
+                    return redirect(f"{reverse('diary')}?date={day.isoformat()}&saved=1")
+    else:
+        entry = entries.filter(date=day).first()
+        if entry is not None and request.GET.get("saved"):
+            saved = entry
+        prescription = Prescription.objects.filter(patient=patient).current_on(day)
+        form = DiaryForm(
+            initial=_initial(day, entry, prescription), earliest=earliest, latest=latest
+        )
+    context = _diary_context(patient, entries, day, form, saved)
+    template = "patient/diary.html" + ("#diary" if request.htmx else "")
+    return render(request, template, context)
+
+
+def _requested_day(
+    raw: str | None, default: dt.date, earliest: dt.date, latest: dt.date
+) -> dt.date:
+    if not raw:
+        return default
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("That is not a date.") from None
+    if not earliest <= day <= latest:
+        raise Http404("Only the last 7 days can be logged or changed.")
+    return day
+
+
+def _initial(
+    day: dt.date, entry: DailyEntry | None, prescription: Prescription | None
+) -> dict[str, Any]:
+    if entry is not None:
+        return initial_from_entry(entry)
+    initial: dict[str, Any] = {
+        "date": day,
+        "dose_taken": "yes" if prescription else "no",
+        "headache": 0,
+        "opioid_taken": "no",
+        "liver_signs": "no",
+    }
+    if prescription:
+        initial.update(dose_mg=prescription.dose_mg, time_taken=prescription.usual_time)
+    return initial
+
+
+def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
+    """Keep what the patient typed, point the form at the saved version and say what
+    happened; saving again then replaces it deliberately."""
+    data = form.data.copy()
+    data["version"] = str(current.version) if current.pk else ""
+    form.data = data
+    if current.pk:
+        saved = f"pain {current.pain}, mood {current.mood}, sleep {current.sleep_hours:g} h"
+        message = (
+            f"This day was saved elsewhere after you opened this page ({saved}). "
+            "Nothing was changed: check your answers and save again to replace it."
+        )
+    else:
+        message = "This day has no saved entry yet. Nothing was changed: save again to add it."
+    form.add_error("date", message)
+
+
+def _diary_context(
+    patient: Patient,
+    entries: Any,
+    day: dt.date,
+    form: DiaryForm,
+    saved: DailyEntry | None,
+) -> dict[str, Any]:
+    today = patient.diary_today()
+    return {
+        "patient": patient,
+        "day": day,
+        "is_today": day == today,
+        "progress": review.progress(entries.doses(), today),
+        "form": form,
+        "saved": saved,
+        "nightmares": Dreams.NIGHTMARES,
+    }
+
+
+@require_GET
+@patient_required
+def history(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+    """The last 8 weeks, a row a day, missing days shown as missing."""
+    today = patient.diary_today()
+    earliest, _ = patient.editable_days()
+    first = today - dt.timedelta(days=HISTORY_DAYS - 1)
+    entries = DailyEntry.objects.for_patient(patient)
+    by_date = {e.date: e for e in entries.in_window(first, today)}
+    started = entries.filter(dose_taken=True).order_by("date").values_list("date", flat=True)
+    day_one = started.first()
+    rows = []
+    for offset in range(HISTORY_DAYS):
+        day = today - dt.timedelta(days=offset)
+        rows.append(
+            {
+                "day": day,
+                "label": date_format(day, "D j M"),
+                "entry": by_date.get(day),
+                "week": review.week_number(day_one, day) if day_one and day >= day_one else None,
+                "editable": day >= earliest,
+            }
+        )
+    logged = sum(1 for row in rows if row["entry"])
+    return render(
+        request,
+        "patient/history.html",
+        {"rows": rows, "logged": logged, "days": HISTORY_DAYS, "patient": patient},
+    )
