@@ -1,0 +1,64 @@
+"""History: the last 8 weeks, a row a day, missing days visible, the last 7 days editable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker.models import DailyEntry
+
+from .factories import EntryFactory
+
+
+def test_history_lists_56_days_with_missing_days_marked(patient_client, patient):
+    today = patient.diary_today()
+    EntryFactory(patient=patient, date=today, pain=7)
+    EntryFactory(patient=patient, date=today - dt.timedelta(days=2), pain=3)
+    response = patient_client.get("/history/")
+    rows = response.context["rows"]
+    assert len(rows) == 56
+    assert [r["day"] for r in rows[:3]] == [today - dt.timedelta(days=n) for n in range(3)]
+    assert [bool(r["entry"]) for r in rows[:3]] == [True, False, True]
+    assert response.content.decode().count("Not logged") == 54
+    assert response.context["logged"] == 2
+
+
+def test_only_the_last_seven_days_offer_an_edit(patient_client, patient):
+    rows = patient_client.get("/history/").context["rows"]
+    assert [r["editable"] for r in rows[:9]] == [True] * 8 + [False]
+
+
+def test_history_shows_the_week_of_treatment(patient_client, patient):
+    today = patient.diary_today()
+    for n in range(10):
+        EntryFactory(patient=patient, date=today - dt.timedelta(days=n))
+    rows = patient_client.get("/history/").context["rows"]
+    assert rows[0]["week"] == 2
+    assert rows[9]["week"] == 1
+    assert rows[10]["week"] is None
+
+
+def test_history_shows_only_my_entries(patient_client, patient, other_patient):
+    EntryFactory(patient=other_patient, date=other_patient.diary_today(), pain=9)
+    response = patient_client.get("/history/")
+    assert response.context["logged"] == 0
+
+
+def test_history_flags_safety_answers(patient_client, patient):
+    EntryFactory(patient=patient, opioid_taken=True, opioid_name="tramadol", liver_signs=True)
+    html = patient_client.get("/history/").content.decode()
+    assert "Opioid" in html and "Liver signs" in html
+
+
+@pytest.mark.parametrize("days", [1, 365])
+def test_history_stays_within_its_query_budget(
+    patient_client, patient, days, django_assert_max_num_queries
+):
+    today = patient.diary_today()
+    DailyEntry.objects.bulk_create(
+        EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n)) for n in range(days)
+    )
+    with django_assert_max_num_queries(8):
+        response = patient_client.get("/history/")
+    assert response.context["logged"] == min(days, 56)
