@@ -6,6 +6,7 @@ import pytest
 
 from tracker.models import Patient, User
 
+from .browser import browser, page  # noqa: F401 (fixtures for the test_browser_* files)
 from .factories import ClinicFactory, PatientFactory, PrescriptionFactory, UserFactory
 
 

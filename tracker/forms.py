@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import date_format
 
+from .formatting import plain_number
 from .models import (
     DOSE_MAX,
     DOSE_MIN,
@@ -164,6 +165,7 @@ class DiaryForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, earliest: dt.date, latest: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
         self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
@@ -206,6 +208,8 @@ def initial_from_entry(entry: DailyEntry) -> dict[str, Any]:
     values = entry.values()
     for name in ("dose_taken", "opioid_taken", "liver_signs"):
         values[name] = "yes" if values[name] else "no"
+    for name in ("dose_mg", "sleep_hours"):
+        values[name] = plain_number(values[name])
     return {**values, "date": entry.date, "version": entry.version}
 
 

@@ -1,16 +1,8 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 
+from ..formatting import plain_number
+
 register = template.Library()
-
-
-@register.filter
-def number(value: Decimal | float | int | None) -> str:
-    """7.50 → "7.5", 4.0 → "4", None → "": how people write doses and hours."""
-    if value is None or value == "":
-        return ""
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+register.filter("number", plain_number)

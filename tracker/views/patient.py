@@ -27,6 +27,7 @@ def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
     day = _requested_day(request.GET.get("date"), patient.diary_today(), earliest, latest)
     entries = DailyEntry.objects.for_patient(patient)
     saved: DailyEntry | None = None
+    existing: DailyEntry | None = None
     if request.method == "POST":
         form = DiaryForm(request.POST, earliest=earliest, latest=latest)
         if form.is_valid():
@@ -45,14 +46,14 @@ def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
                 if not request.htmx:
                     return redirect(f"{reverse('diary')}?date={day.isoformat()}&saved=1")
     else:
-        entry = entries.filter(date=day).first()
-        if entry is not None and request.GET.get("saved"):
-            saved = entry
+        existing = entries.filter(date=day).first()
+        if existing is not None and request.GET.get("saved"):
+            saved = existing
         prescription = Prescription.objects.filter(patient=patient).current_on(day)
-        form = DiaryForm(
-            initial=_initial(day, entry, prescription), earliest=earliest, latest=latest
-        )
+        initial = _initial(day, existing, prescription)
+        form = DiaryForm(initial=initial, earliest=earliest, latest=latest)
     context = _diary_context(patient, entries, day, form, saved)
+    context["existing"] = existing
     template = "patient/diary.html" + ("#diary" if request.htmx else "")
     return render(request, template, context)
 
