@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck lock clean
+.PHONY: run test lint typecheck lock vendor clean
+
+CHARTJS := node_modules/chart.js/dist/chart.umd.min.js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +20,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
 	$(PIP) install -r requirements.txt -r requirements-dev.txt
 	touch $@
 
+## vendor: the local copy of Chart.js, from the npm registry (pinned in package-lock.json)
+vendor: $(CHARTJS)
+$(CHARTJS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:8000
-run: $(VENV)/.runtime
+# The development server uses the local Chart.js so the demo works offline; production
+# defaults to the CDN (CHARTJS_SOURCE=cdn).
+run: export CHARTJS_SOURCE ?= local
+run: $(VENV)/.runtime $(CHARTJS)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: install what the tests need and run the whole suite (DATABASE_URL picks the database)
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(CHARTJS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -42,4 +53,4 @@ lock: $(VENV)/.dev
 	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements-dev.in
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

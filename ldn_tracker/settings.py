@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -175,7 +176,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Development and tests serve static files straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -205,10 +206,24 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LDN Tracker <no-reply@localh
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# Chart.js: from a CDN, pinned and checked with Subresource Integrity, or (CHARTJS_SOURCE=local,
+# for offline clinics and tests) the copy `make vendor` installs from the npm registry. The
+# hash is that of node_modules/chart.js/dist/chart.umd.min.js; a test keeps the two in step.
+CHARTJS_VERSION = "4.6.1"
+CHARTJS_INTEGRITY = "sha384-Emf5ZVIUiarAdhkgtqK+5/Z5qIvM6QoVrS+qAVtfyZVuD5lIHrac0me485+Antp0"
+CHARTJS_CDN = "https://cdn.jsdelivr.net"
+CHARTJS_CDN_URL = f"{CHARTJS_CDN}/npm/chart.js@{CHARTJS_VERSION}/dist/chart.umd.min.js"
+CHARTJS_SOURCE = env_str("CHARTJS_SOURCE", "cdn")
+if CHARTJS_SOURCE not in ("cdn", "local"):
+    raise ImproperlyConfigured(f"CHARTJS_SOURCE={CHARTJS_SOURCE!r}: use cdn or local.")
+CHARTJS_LOCAL_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
+if CHARTJS_LOCAL_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/chart.js", CHARTJS_LOCAL_DIR))
+
 # A strict policy: no inline script or style anywhere; scripts only from here, with a nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF, CSP.NONCE, *([CHARTJS_CDN] if CHARTJS_SOURCE == "cdn" else [])],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],

@@ -11,8 +11,9 @@ from .factories import ClinicFactory, PatientFactory, PrescriptionFactory, UserF
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CHARTJS_SOURCE = "local"  # no network here; `make test` installs the copy
 
 
 @pytest.fixture

@@ -18,17 +18,19 @@ PEOPLE = [
     "foreign_admin",
 ]
 
-# url name → (path, {person: expected status}); unspecified people get `default`.
-TABLE: dict[str, tuple[str, dict[str, int]]] = {
-    "home": ("/", {"anonymous": 302, "patient": 302, "other_patient": 302, "default": 200}),
-    "login": ("/sign-in/", {"anonymous": 200, "default": 302}),
-    "diary": ("/diary/", {"anonymous": 302, "patient": 200, "other_patient": 200, "default": 403}),
-    "history": (
-        "/history/",
-        {"anonymous": 302, "patient": 200, "other_patient": 200, "default": 403},
-    ),
+PATIENT_PAGE = {"anonymous": 302, "patient": 200, "other_patient": 200, "default": 403}
+
+# url name → (method, path, {person: expected status}); unspecified people get `default`.
+TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
+    "home": ("get", "/", {"anonymous": 302, "patient": 302, "other_patient": 302, "default": 200}),
+    "login": ("get", "/sign-in/", {"anonymous": 200, "default": 302}),
+    "diary": ("get", "/diary/", PATIENT_PAGE),
+    "history": ("get", "/history/", PATIENT_PAGE),
+    "trends": ("get", "/trends/", PATIENT_PAGE),
+    # With no review point open, a patient's answer is refused with a message (not saved).
+    "pgic": ("post", "/review-question/", PATIENT_PAGE),
     # GET is refused (signing out is a POST); anonymous people are sent to sign in first.
-    "logout": ("/sign-out/", {"anonymous": 302, "default": 405}),
+    "logout": ("get", "/sign-out/", {"anonymous": 302, "default": 405}),
 }
 # The Django admin is the platform operator's (SPEC §2); it has its own login and tests.
 EXCLUDED_PREFIXES = ("admin/",)
@@ -55,12 +57,12 @@ CELLS = [(name, person) for name in TABLE for person in PEOPLE]
 
 @pytest.mark.parametrize(("name", "person"), CELLS)
 def test_access(client, request, name, person):
-    path, expected = TABLE[name]
+    method, path, expected = TABLE[name]
     if person != "anonymous":
         someone = request.getfixturevalue(person)
         client.force_login(getattr(someone, "user", someone))
     status = expected.get(person, expected["default"])
-    assert client.get(path).status_code == status
+    assert getattr(client, method)(path).status_code == status
 
 
 def test_anonymous_people_are_sent_to_sign_in(client, db):

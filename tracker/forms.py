@@ -23,6 +23,7 @@ from .models import (
     DailyEntry,
     Dreams,
 )
+from .review import PGIC_CHOICES
 
 
 class FormRenderer(TemplatesSetting):
@@ -224,3 +225,18 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "That email address and password do not match an active account.",
         "inactive": "This account has been deactivated. Ask your clinic for help.",
     }
+
+
+class PGICForm(forms.Form):
+    """Patient Global Impression of Change (1 very much improved … 7 very much worse)."""
+
+    value = forms.TypedChoiceField(
+        label="Since you started LDN, how would you describe the change in your condition?",
+        choices=[(str(v), text) for v, text in PGIC_CHOICES],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "choices choices--list"}),
+        error_messages={
+            "required": "Choose the answer closest to how you feel.",
+            "invalid_choice": "Choose one of the seven answers.",
+        },
+    )

@@ -1,15 +1,110 @@
 """The response rule of SPEC §4 as pure functions over plain values: no database inside, so
-views, commands and exports share it and tests can cover every edge cheaply."""
+views, commands and exports share it and tests can cover every edge cheaply.
+
+Means and percentages are exact fractions: 30 % must count as 30 % whatever floating point
+says, so nothing here is a float until it is formatted for people to read."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from django.utils.formats import date_format
 
 # (date, mg) of a day whose entry says the dose was taken, oldest first.
 type DoseDay = tuple[dt.date, Decimal]
+
+REVIEW_WEEK = 6
+NEXT_REVIEW_WEEK = 12
+STEADY_DAYS = 14  # full benefit at a dose takes about 2 weeks
+BASELINE_DAYS = 7
+MIN_LOGGED_PER_WEEK = 4
+OUTCOME_NAMES = {"pain": "Pain", "mood": "Mood", "fatigue": "Fatigue"}
+
+
+@dataclass(frozen=True)
+class Day:
+    """What the rule and the alerts need of one diary entry."""
+
+    date: dt.date
+    dose_taken: bool
+    dose_mg: Decimal | None
+    pain: int | None = None
+    mood: int | None = None
+    fatigue: int | None = None
+    headache: int = 0
+    sleep_quality: int = 3
+    dreams: str = "none"
+    opioid_taken: bool = False
+    opioid_name: str = ""
+    liver_signs: bool = False
+    time_taken: dt.time | None = None
+    sleep_hours: Decimal | None = None
+    nausea: int | None = None
+
+    FIELDS = (
+        "date", "dose_taken", "dose_mg", "pain", "mood", "fatigue", "headache",
+        "sleep_quality", "dreams", "opioid_taken", "opioid_name", "liver_signs",
+        "time_taken", "sleep_hours", "nausea",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review a clinician recorded: for which review point, and when the next one is."""
+
+    point: int
+    next_week: int = NEXT_REVIEW_WEEK
+
+
+class Phase(StrEnum):
+    PRE_TREATMENT = "pre_treatment"
+    TITRATING = "titrating"
+    ON_TREATMENT = "on_treatment"
+    TITRATION_INCOMPLETE = "titration_incomplete"
+    REVIEW_DUE = "review_due"
+
+
+class Verdict(StrEnum):
+    RESPONDING = "responding"
+    PARTIAL = "partial"
+    NO_RESPONSE = "no_response"
+    WORSE = "worse"
+    INSUFFICIENT_DATA = "insufficient_data"
+    DISCORDANT = "discordant"
+
+
+PHASE_LABELS = {
+    Phase.PRE_TREATMENT: "Pre-treatment",
+    Phase.TITRATING: "Titrating",
+    Phase.ON_TREATMENT: "On treatment",
+    Phase.TITRATION_INCOMPLETE: "Titration incomplete",
+    Phase.REVIEW_DUE: "Review due",
+}
+VERDICT_LABELS = {
+    Verdict.RESPONDING: "Responding",
+    Verdict.PARTIAL: "Partial response",
+    Verdict.NO_RESPONSE: "No response",
+    Verdict.WORSE: "Worse",
+    Verdict.INSUFFICIENT_DATA: "Insufficient data",
+    Verdict.DISCORDANT: "Discordant — discuss",
+}
+PGIC_CHOICES = [
+    (1, "Very much improved"),
+    (2, "Much improved"),
+    (3, "Minimally improved"),
+    (4, "No change"),
+    (5, "Minimally worse"),
+    (6, "Much worse"),
+    (7, "Very much worse"),
+]
+
+
+# --- Treatment timeline -------------------------------------------------------------------
 
 
 def day_one(doses: Sequence[DoseDay]) -> dt.date | None:
@@ -19,6 +114,10 @@ def day_one(doses: Sequence[DoseDay]) -> dt.date | None:
 
 def day_number(first: dt.date, day: dt.date) -> int:
     return (day - first).days + 1
+
+
+def date_of_day(first: dt.date, number: int) -> dt.date:
+    return first + dt.timedelta(days=number - 1)
 
 
 def week_number(first: dt.date, day: dt.date) -> int:
@@ -47,6 +146,386 @@ def days_on_current_dose(doses: Sequence[DoseDay], today: dt.date) -> int | None
 def current_dose(doses: Sequence[DoseDay], today: dt.date) -> Decimal | None:
     taken = [mg for day, mg in doses if day <= today]
     return taken[-1] if taken else None
+
+
+def review_date(doses: Sequence[DoseDay], nominal: dt.date) -> dt.date:
+    """The review falls on `nominal` unless the dose then in use had been taken for fewer
+    than 14 days; then it moves to the day that dose reaches 14 days, and again for any
+    change on or before the moved day, so a review always follows 14 days on one dose."""
+    day = nominal
+    while True:
+        change = last_dose_change(doses, until=day)
+        if change is None or (day - change).days + 1 >= STEADY_DAYS:
+            return day
+        day = change + dt.timedelta(days=STEADY_DAYS - 1)
+
+
+def adherence(doses: Sequence[DoseDay], first: dt.date, last: dt.date) -> Fraction | None:
+    """Share of the days from day 1 to `last` with a dose taken."""
+    if last < first:
+        return None
+    taken = sum(1 for day, _ in doses if first <= day <= last)
+    return Fraction(taken, (last - first).days + 1)
+
+
+# --- Outcome and baseline -----------------------------------------------------------------
+
+
+def severity(outcome: str, value: int | None) -> int | None:
+    """The outcome on a lower-is-better scale: pain and fatigue as logged, mood reversed."""
+    if value is None:
+        return None
+    return 10 - value if outcome == "mood" else value
+
+
+def to_scale(outcome: str, value: Fraction) -> Fraction:
+    """A severity back on the outcome's own scale, for people to read."""
+    return 10 - value if outcome == "mood" else value
+
+
+@dataclass(frozen=True)
+class Baseline:
+    value: Fraction  # severity
+    source: str  # "diary" or "enrolment"
+    logged_days: int
+
+    @property
+    def lower_confidence(self) -> bool:
+        return self.source == "enrolment"
+
+
+def baseline(
+    days: Sequence[Day], outcome: str, first: dt.date, enrolment_answer: int | None
+) -> Baseline | None:
+    """Mean severity over the logged days of the 7 days before day 1 (at least 4 needed),
+    else the enrolment answer (lower confidence), else None."""
+    start = first - dt.timedelta(days=BASELINE_DAYS)
+    values = _severities(days, outcome, start, first - dt.timedelta(days=1))
+    if len(values) >= MIN_LOGGED_PER_WEEK:
+        return Baseline(Fraction(sum(values), len(values)), "diary", len(values))
+    answer = severity(outcome, enrolment_answer)
+    if answer is not None:
+        return Baseline(Fraction(answer), "enrolment", len(values))
+    return None
+
+
+def _severities(days: Sequence[Day], outcome: str, first: dt.date, last: dt.date) -> list[int]:
+    out = []
+    for day in days:
+        if first <= day.date <= last:
+            value = severity(outcome, getattr(day, outcome))
+            if value is not None:
+                out.append(value)
+    return out
+
+
+# --- Verdict ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    substantial: bool = False
+    points: Fraction | None = None  # d = B − W, points better
+    fraction: Fraction | None = None  # p = d / B, share better
+
+
+def judge(b: Fraction, w: Fraction) -> Judgement:
+    """SPEC §4's thresholds, compared exactly."""
+    d = b - w
+    p = d / b if b else None
+    if b >= 4:
+        assert p is not None
+        if p >= Fraction(3, 10):
+            return Judgement(Verdict.RESPONDING, p >= Fraction(1, 2), d, p)
+        if p >= Fraction(1, 10):
+            return Judgement(Verdict.PARTIAL, False, d, p)
+        if p <= Fraction(-3, 10):
+            return Judgement(Verdict.WORSE, False, d, p)
+        return Judgement(Verdict.NO_RESPONSE, False, d, p)
+    if d >= 2:
+        return Judgement(Verdict.RESPONDING, p is not None and p >= Fraction(1, 2), d, p)
+    if d >= 1:
+        return Judgement(Verdict.PARTIAL, False, d, p)
+    if d <= -2:
+        return Judgement(Verdict.WORSE, False, d, p)
+    return Judgement(Verdict.NO_RESPONSE, False, d, p)
+
+
+# --- The whole evaluation -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    first: dt.date
+    last: dt.date
+    logged: tuple[int, int]  # logged days in its first and second week
+    mean: Fraction | None  # severity; None when a week has too few logged days
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the rule says about one patient on one day."""
+
+    today: dt.date
+    outcome: str
+    phase: Phase
+    day_one: dt.date | None = None
+    day: int | None = None
+    week: int | None = None
+    dose_mg: Decimal | None = None
+    days_on_dose: int | None = None
+    adherence: Fraction | None = None
+    review_point: int = 1  # 1 = the 6-week review, 2 = the next, …
+    review_week: int = REVIEW_WEEK
+    review_on: dt.date | None = None
+    review_moved: bool = False
+    baseline: Baseline | None = None
+    window: Window | None = None
+    verdict: Verdict | None = None
+    substantial: bool = False
+    points: Fraction | None = None
+    fraction: Fraction | None = None
+    pgic: int | None = None
+    explanation: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def started(self) -> bool:
+        return self.day_one is not None
+
+    @property
+    def review_due(self) -> bool:
+        return self.phase == Phase.REVIEW_DUE
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS[self.phase]
+
+    @property
+    def verdict_label(self) -> str:
+        if self.verdict is None:
+            return ""
+        label = VERDICT_LABELS[self.verdict]
+        return f"{label} (substantial)" if self.substantial else label
+
+    @property
+    def badge(self) -> str:
+        """One short status, as a badge shows it: the verdict once there is one."""
+        if self.verdict is not None:
+            return self.verdict_label
+        return self.phase_label
+
+    @property
+    def percent_better(self) -> int | None:
+        return None if self.fraction is None else round_half_up(self.fraction * 100)
+
+    @property
+    def adherence_percent(self) -> int | None:
+        return None if self.adherence is None else round_half_up(self.adherence * 100)
+
+    @property
+    def pgic_label(self) -> str:
+        return dict(PGIC_CHOICES).get(self.pgic or 0, "")
+
+    @property
+    def asks_pgic(self) -> bool:
+        """From the review day the patient is asked how they feel, once per review point."""
+        return self.phase == Phase.REVIEW_DUE and self.pgic is None
+
+
+def evaluate(
+    days: Sequence[Day],
+    *,
+    today: dt.date,
+    outcome: str = "pain",
+    enrolment_answer: int | None = None,
+    pgic: dict[int, int] | None = None,
+    reviews: Sequence[Review] = (),
+) -> Evaluation:
+    """Apply SPEC §4 to a patient's diary (`days` oldest first) as it stands on `today`."""
+    pgic = pgic or {}
+    doses = [(d.date, d.dose_mg) for d in days if d.dose_taken and d.dose_mg is not None]
+    doses = [(day, mg) for day, mg in doses if day <= today]
+    first = day_one(doses)
+    if first is None:
+        return Evaluation(
+            today=today,
+            outcome=outcome,
+            phase=Phase.PRE_TREATMENT,
+            explanation=(
+                "LDN has not started yet. Days you log before your first dose set the "
+                "starting point your progress is measured against."
+            ),
+        )
+
+    point, review_week = _current_review_point(reviews)
+    nominal = date_of_day(first, review_week * 7)
+    on = review_date(doses, nominal)
+    logged_today = any(d.date == today for d in days)
+    base = dict(
+        today=today,
+        outcome=outcome,
+        day_one=first,
+        day=day_number(first, today),
+        week=week_number(first, today),
+        dose_mg=current_dose(doses, today),
+        days_on_dose=days_on_current_dose(doses, today),
+        adherence=adherence(doses, first, today if logged_today else today - dt.timedelta(1)),
+        review_point=point,
+        review_week=review_week,
+        review_on=on,
+        review_moved=on != nominal,
+        pgic=pgic.get(point),
+    )
+    if today < on:
+        if today >= nominal:
+            phase = Phase.TITRATION_INCOMPLETE
+            text = (
+                f"The dose changed recently, so the week-{review_week} review moves to "
+                f"{_date(on)}, when the current dose has been taken for 14 days."
+            )
+        elif (base["days_on_dose"] or 0) < STEADY_DAYS:
+            phase = Phase.TITRATING
+            text = _before_review_text(on, review_week, titrating=True)
+        else:
+            phase = Phase.ON_TREATMENT
+            text = _before_review_text(on, review_week, titrating=False)
+        return Evaluation(phase=phase, explanation=text, **base)  # type: ignore[arg-type]
+
+    b = baseline(days, outcome, first, enrolment_answer)
+    window = evaluation_window(days, outcome, on)
+    if b is None:
+        return Evaluation(
+            phase=Phase.REVIEW_DUE,
+            baseline=None,
+            window=window,
+            verdict=Verdict.INSUFFICIENT_DATA,
+            explanation=(
+                f"There is no starting point to compare with: fewer than 4 days were logged "
+                f"in the week before LDN and no enrolment answer for "
+                f"{OUTCOME_NAMES[outcome].lower()}."
+            ),
+            **base,  # type: ignore[arg-type]
+        )
+    if window.mean is None:
+        return Evaluation(
+            phase=Phase.REVIEW_DUE,
+            baseline=b,
+            window=window,
+            verdict=Verdict.INSUFFICIENT_DATA,
+            explanation=(
+                f"Too few days were logged in {_window_name(first, window)} to judge: "
+                f"{window.logged[0]} and {window.logged[1]} in its two weeks, and at least "
+                f"4 in each are needed."
+            ),
+            **base,  # type: ignore[arg-type]
+        )
+    judgement = judge(b.value, window.mean)
+    verdict = judgement.verdict
+    if base["pgic"] in (1, 2) and verdict in (Verdict.PARTIAL, Verdict.NO_RESPONSE):
+        verdict = Verdict.DISCORDANT
+    evaluation = Evaluation(
+        phase=Phase.REVIEW_DUE,
+        baseline=b,
+        window=window,
+        verdict=verdict,
+        substantial=judgement.substantial,
+        points=judgement.points,
+        fraction=judgement.fraction,
+        **base,  # type: ignore[arg-type]
+    )
+    return _with_explanation(evaluation, judgement)
+
+
+def evaluation_window(days: Sequence[Day], outcome: str, review_on: dt.date) -> Window:
+    """The 14 days ending on the review day; each of its weeks needs 4 logged days."""
+    first = review_on - dt.timedelta(days=13)
+    week_a = _severities(days, outcome, first, first + dt.timedelta(days=6))
+    week_b = _severities(days, outcome, first + dt.timedelta(days=7), review_on)
+    enough = len(week_a) >= MIN_LOGGED_PER_WEEK and len(week_b) >= MIN_LOGGED_PER_WEEK
+    values = week_a + week_b
+    mean = Fraction(sum(values), len(values)) if enough else None
+    return Window(first, review_on, (len(week_a), len(week_b)), mean)
+
+
+def _current_review_point(reviews: Sequence[Review]) -> tuple[int, int]:
+    """(point, week) of the next review not yet recorded."""
+    if not reviews:
+        return 1, REVIEW_WEEK
+    last = max(reviews, key=lambda r: r.point)
+    return last.point + 1, last.next_week
+
+
+def _with_explanation(ev: Evaluation, judgement: Judgement) -> Evaluation:
+    assert ev.baseline is not None and ev.window is not None and ev.day_one is not None
+    name = OUTCOME_NAMES[ev.outcome]
+    before = _number(to_scale(ev.outcome, ev.baseline.value))
+    after = _number(to_scale(ev.outcome, ev.window.mean or Fraction(0)))
+    when_before = (
+        "in the week before LDN"
+        if ev.baseline.source == "diary"
+        else "at enrolment (your answer then, so less certain than a diary week)"
+    )
+    change = _change_text(ev.baseline.value, judgement)
+    text = f"{name} averaged {before} {when_before} and {after} in {_window_name(ev.day_one, ev.window)}: {change}."
+    if ev.pgic is not None:
+        feeling = dict(PGIC_CHOICES)[ev.pgic].lower()
+        if ev.verdict == Verdict.DISCORDANT:
+            text += (
+                f" You said you feel {feeling}, which the diary does not show as clearly:"
+                " worth discussing with your clinician."
+            )
+        else:
+            text += f" You said you feel {feeling}."
+    text += " This is a prompt to talk with your clinician, not proof either way."
+    return replace(ev, explanation=text)
+
+
+def _change_text(b: Fraction, judgement: Judgement) -> str:
+    d, p = judgement.points or Fraction(0), judgement.fraction
+    if b >= 4 and p is not None:
+        pct = round_half_up(abs(p) * 100)
+        if p == 0:
+            return "no change"
+        return f"{pct} % {'better' if p > 0 else 'worse'}"
+    pts = _number(abs(d))
+    if d == 0:
+        return "no change"
+    return f"{pts} point{'s' if abs(d) != 1 else ''} {'better' if d > 0 else 'worse'}"
+
+
+def _window_name(first: dt.date, window: Window) -> str:
+    start, end = day_number(first, window.first), day_number(first, window.last)
+    if end % 7 == 0:
+        return f"weeks {start // 7 + 1}–{end // 7}"
+    return f"days {start}–{end}"
+
+
+def _before_review_text(on: dt.date, week: int, *, titrating: bool) -> str:
+    lead = (
+        "The dose is still settling: each dose needs about 2 weeks to show what it does. "
+        if titrating
+        else ""
+    )
+    return f"{lead}The week-{week} review is around {_date(on)}."
+
+
+def _date(day: dt.date) -> str:
+    return date_format(day, "j M")
+
+
+def _number(value: Fraction) -> str:
+    return f"{round_half_up(value * 10) / 10:.1f}"
+
+
+def round_half_up(value: Fraction) -> int:
+    """Whole number nearest to `value`, halves away from zero (29.95 % shows as 30 %)."""
+    sign = -1 if value < 0 else 1
+    return sign * int(abs(value) + Fraction(1, 2))
+
+
+# --- Shown on Today before any review -----------------------------------------------------
 
 
 @dataclass(frozen=True)

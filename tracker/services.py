@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import DailyEntry, EntryRevision, Patient, User
+from . import alerts, review
+from .models import Alert, DailyEntry, EntryRevision, Patient, PGICAnswer, User
 
 
 class EntryConflict(Exception):
@@ -20,7 +21,64 @@ class EntryConflict(Exception):
         self.entry = entry
 
 
+class Saved(NamedTuple):
+    entry: DailyEntry
+    changed: bool
+    evaluation: review.Evaluation
+
+
 @transaction.atomic
+def record_entry(
+    *, patient: Patient, day: dt.date, values: dict[str, Any], version: int | None, by: User
+) -> Saved:
+    """Save a diary day, then re-evaluate the patient and raise any new alerts, all in one
+    transaction: an entry is never stored without the alerts it calls for."""
+    entry, changed = save_entry(patient=patient, day=day, values=values, version=version, by=by)
+    evaluation = refresh_alerts(patient)
+    return Saved(entry, changed, evaluation)
+
+
+@transaction.atomic(savepoint=False)
+def refresh_alerts(patient: Patient, today: dt.date | None = None) -> review.Evaluation:
+    """Store the alerts the diary calls for that are not stored yet; returns the evaluation
+    they were computed from. Safe to repeat: an alert is unique per kind and episode."""
+    today = today or patient.diary_today()
+    days = DailyEntry.objects.for_patient(patient).days()
+    evaluation = patient.evaluate(days=days, today=today)
+    found = alerts.signals(days, evaluation, today)
+    Alert.objects.bulk_create(
+        [
+            Alert(patient=patient, kind=s.kind, priority=s.priority, on=s.on, message=s.message)
+            for s in found
+        ],
+        ignore_conflicts=True,
+    )
+    return evaluation
+
+
+class NothingToAnswer(Exception):
+    """No PGIC question is open for this patient now."""
+
+
+@transaction.atomic
+def answer_pgic(*, patient: Patient, value: int) -> PGICAnswer:
+    """Record the patient's PGIC for the review point that is open now, once."""
+    evaluation = patient.evaluate()
+    if not evaluation.asks_pgic:
+        raise NothingToAnswer
+    try:
+        with transaction.atomic():
+            return PGICAnswer.objects.create(
+                patient=patient,
+                review_point=evaluation.review_point,
+                value=value,
+                answered_on=evaluation.today,
+            )
+    except IntegrityError:
+        raise NothingToAnswer from None
+
+
+@transaction.atomic(savepoint=False)
 def save_entry(
     *,
     patient: Patient,

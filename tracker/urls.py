@@ -10,4 +10,6 @@ urlpatterns = [
     path("sign-out/", accounts.sign_out, name="logout"),
     path("diary/", patient.diary, name="diary"),
     path("history/", patient.history, name="history"),
+    path("trends/", patient.trends, name="trends"),
+    path("review-question/", patient.pgic, name="pgic"),
 ]

@@ -1,4 +1,4 @@
-"""The patient's pages: the daily diary (Today, or one recent day) and History."""
+"""The patient's pages: the daily diary (Today, or one recent day), History and Trends."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import review, services
+from .. import charts, review, services
 from ..access import patient_required
-from ..forms import DiaryForm, initial_from_entry
-from ..models import DailyEntry, Dreams, Patient, Prescription
+from ..forms import DiaryForm, PGICForm, initial_from_entry
+from ..models import DailyEntry, Patient, Prescription
 
 HISTORY_DAYS = 56
 
@@ -26,14 +26,13 @@ def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
     earliest, latest = patient.editable_days()
     day = _requested_day(request.GET.get("date"), patient.diary_today(), earliest, latest)
     entries = DailyEntry.objects.for_patient(patient)
-    saved: DailyEntry | None = None
-    existing: DailyEntry | None = None
+    saved = existing = evaluation = None
     if request.method == "POST":
         form = DiaryForm(request.POST, earliest=earliest, latest=latest)
         if form.is_valid():
             day = form.cleaned_data["date"]
             try:
-                saved, _ = services.save_entry(
+                result = services.record_entry(
                     patient=patient,
                     day=day,
                     values=form.entry_values(),
@@ -45,6 +44,7 @@ def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
             else:
                 if not request.htmx:
                     return redirect(f"{reverse('diary')}?date={day.isoformat()}&saved=1")
+                saved, evaluation = result.entry, result.evaluation
     else:
         existing = entries.filter(date=day).first()
         if existing is not None and request.GET.get("saved"):
@@ -52,8 +52,15 @@ def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
         prescription = Prescription.objects.filter(patient=patient).current_on(day)
         initial = _initial(day, existing, prescription)
         form = DiaryForm(initial=initial, earliest=earliest, latest=latest)
-    context = _diary_context(patient, entries, day, form, saved)
-    context["existing"] = existing
+    context = {
+        "day": day,
+        "is_today": day == patient.diary_today(),
+        "evaluation": evaluation or patient.evaluate(days=entries.days()),
+        "form": form,
+        "saved": saved,
+        "existing": existing,
+        "pgic_form": PGICForm(),
+    }
     template = "patient/diary.html" + ("#diary" if request.htmx else "")
     return render(request, template, context)
 
@@ -106,23 +113,22 @@ def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
     form.add_error("date", message)
 
 
-def _diary_context(
-    patient: Patient,
-    entries: Any,
-    day: dt.date,
-    form: DiaryForm,
-    saved: DailyEntry | None,
-) -> dict[str, Any]:
-    today = patient.diary_today()
-    return {
-        "patient": patient,
-        "day": day,
-        "is_today": day == today,
-        "progress": review.progress(entries.doses(), today),
-        "form": form,
-        "saved": saved,
-        "nightmares": Dreams.NIGHTMARES,
-    }
+@require_POST
+@patient_required
+def pgic(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+    """The patient's answer to "how has your condition changed?" at a review point."""
+    form = PGICForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_pgic(patient=patient, value=form.cleaned_data["value"])
+        except services.NothingToAnswer:
+            form.add_error("value", "There is no question to answer now: it was already answered.")
+        else:
+            if not request.htmx:
+                return redirect("diary")
+            form = PGICForm()
+    context = {"evaluation": patient.evaluate(), "pgic_form": form}
+    return render(request, "patient/diary.html#pgic", context)
 
 
 @require_GET
@@ -154,3 +160,19 @@ def history(request: HttpRequest, *, patient: Patient) -> HttpResponse:
         "patient/history.html",
         {"rows": rows, "logged": logged, "days": HISTORY_DAYS, "patient": patient},
     )
+
+
+@require_GET
+@patient_required
+def trends(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+    """The patient's own charts; the range switch swaps the #trends partial with htmx."""
+    chosen = charts.parse_range(request.GET.get("range"))
+    days = DailyEntry.objects.for_patient(patient).days()
+    evaluation = patient.evaluate(days=days)
+    context = {
+        "evaluation": evaluation,
+        "trends": charts.trends(days, evaluation, chosen),
+        "range_url": reverse("trends"),
+    }
+    template = "components/trends.html" if request.htmx else "patient/trends.html"
+    return render(request, template, context)

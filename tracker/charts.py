@@ -1,0 +1,190 @@
+"""What the Trends charts and their fallback table show (SPEC §6), as plain data: pure
+functions over the diary, shared by the patient's and the clinician's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .review import Day, Evaluation
+
+RANGES = {"4w": ("4 weeks", 28), "12w": ("12 weeks", 84), "all": ("All", None)}
+DEFAULT_RANGE = "12w"
+ROLLING_DAYS = 7
+DREAM_LEVEL = {"none": 0, "normal": 1, "vivid": 2, "nightmares": 3}
+
+
+def parse_range(raw: str | None) -> str:
+    return raw if raw in RANGES else DEFAULT_RANGE
+
+
+@dataclass(frozen=True)
+class TimingGroup:
+    """Nights after a dose taken at one time of day (the diary's sleep is "last night")."""
+
+    label: str
+    nights: int
+    sleep_hours: float | None
+    sleep_quality: float | None
+    vivid_share: int | None  # % of nights with vivid dreams or nightmares
+
+
+@dataclass(frozen=True)
+class Trends:
+    range: str
+    ranges: list[tuple[str, str]]
+    data: dict[str, Any]  # handed to the page's script through json_script
+    rows: list[dict[str, Any]]  # the same numbers as a table, newest first
+    comparison: list[TimingGroup]
+
+    @property
+    def logged(self) -> int:
+        return sum(1 for row in self.rows if row["logged"])
+
+
+def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
+    today = evaluation.today
+    by_date = {d.date: d for d in days if d.date <= today}
+    first_logged = min(by_date, default=today)
+    span = RANGES[chosen][1]
+    start = first_logged if span is None else max(first_logged, today - dt.timedelta(span - 1))
+    dates = [start + dt.timedelta(n) for n in range((today - start).days + 1)]
+    doses = [(d.date, d.dose_mg) for d in days if d.dose_taken and d.dose_mg is not None]
+    doses = [(day, mg) for day, mg in doses if day <= today]
+
+    series: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "pain", "mood", "fatigue", "pain_avg", "mood_avg", "fatigue_avg", "headache",
+            "nausea", "sleep_hours", "sleep_quality", "dreams", "dose", "missed",
+        )
+    }  # fmt: skip
+    dose_in_use: Decimal | None = None
+    for day, mg in doses:
+        if day >= start:
+            break
+        dose_in_use = mg
+    taken = dict(doses)
+    for date in dates:
+        entry = by_date.get(date)
+        for name in ("pain", "mood", "fatigue", "headache", "nausea", "sleep_quality"):
+            series[name].append(getattr(entry, name) if entry else None)
+        for name in ("pain", "mood", "fatigue"):
+            series[f"{name}_avg"].append(_rolling_mean(by_date, name, date))
+        series["sleep_hours"].append(_float(entry.sleep_hours) if entry else None)
+        series["dreams"].append(DREAM_LEVEL.get(entry.dreams) if entry else None)
+        dose_in_use = taken.get(date, dose_in_use)
+        series["dose"].append(_float(dose_in_use))
+        series["missed"].append(bool(entry and not entry.dose_taken and dose_in_use))
+
+    data = {
+        "labels": [d.isoformat() for d in dates],
+        "series": series,
+        "outcome": evaluation.outcome,
+        "dose_changes": [d.isoformat() for d in _dose_changes(doses) if start < d <= today],
+        "windows": _windows(evaluation),
+        "review": evaluation.review_on.isoformat() if evaluation.review_on else None,
+    }
+    rows = [
+        {"date": date, "logged": date in by_date, "entry": by_date.get(date), "dose": dose}
+        for date, dose in zip(dates, series["dose"], strict=True)
+    ]
+    rows.reverse()
+    return Trends(
+        range=chosen,
+        ranges=[(key, label) for key, (label, _) in RANGES.items()],
+        data=data,
+        rows=rows,
+        comparison=timing_comparison(days),
+    )
+
+
+def _rolling_mean(by_date: dict[dt.date, Day], name: str, date: dt.date) -> float | None:
+    values = []
+    for n in range(ROLLING_DAYS):
+        entry = by_date.get(date - dt.timedelta(n))
+        value = getattr(entry, name) if entry else None
+        if value is not None:
+            values.append(value)
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def _dose_changes(doses: Sequence[tuple[dt.date, Decimal]]) -> list[dt.date]:
+    changes, previous = [], None
+    for day, mg in doses:
+        if previous is not None and mg != previous:
+            changes.append(day)
+        previous = mg
+    return changes
+
+
+def _windows(ev: Evaluation) -> list[dict[str, str]]:
+    windows = []
+    if ev.day_one:
+        windows.append(
+            {
+                "label": "Week before LDN (baseline)",
+                "from": (ev.day_one - dt.timedelta(7)).isoformat(),
+                "to": (ev.day_one - dt.timedelta(1)).isoformat(),
+                "kind": "baseline",
+            }
+        )
+    if ev.review_on and ev.day_one:
+        windows.append(
+            {
+                "label": f"Review window (week {ev.review_week})",
+                "from": (ev.review_on - dt.timedelta(13)).isoformat(),
+                "to": ev.review_on.isoformat(),
+                "kind": "evaluation",
+            }
+        )
+    return windows
+
+
+def dosing_time(time: dt.time | None) -> str | None:
+    """Morning is 04:00–11:59; bedtime is 18:00–03:59; the afternoon is neither."""
+    if time is None:
+        return None
+    if dt.time(4) <= time < dt.time(12):
+        return "morning"
+    if time >= dt.time(18) or time < dt.time(4):
+        return "bedtime"
+    return None
+
+
+def timing_comparison(days: Sequence[Day]) -> list[TimingGroup]:
+    """Sleep and dreams after bedtime doses against after morning doses. A dose taken on
+    day D affects the night reported in day D+1's entry, so nights are paired that way."""
+    by_date = {d.date: d for d in days}
+    nights: dict[str, list[Day]] = {"bedtime": [], "morning": []}
+    for day in days:
+        when = dosing_time(day.time_taken) if day.dose_taken else None
+        after = by_date.get(day.date + dt.timedelta(1))
+        if when and after is not None:
+            nights[when].append(after)
+    return [
+        _group(label, nights[key])
+        for key, label in (("bedtime", "Bedtime dose"), ("morning", "Morning dose"))
+    ]
+
+
+def _group(label: str, nights: list[Day]) -> TimingGroup:
+    if not nights:
+        return TimingGroup(label, 0, None, None, None)
+    hours = [n.sleep_hours for n in nights if n.sleep_hours is not None]
+    vivid = sum(1 for n in nights if n.dreams in ("vivid", "nightmares"))
+    return TimingGroup(
+        label=label,
+        nights=len(nights),
+        sleep_hours=round(float(sum(hours) / len(hours)), 1) if hours else None,
+        sleep_quality=round(sum(n.sleep_quality for n in nights) / len(nights), 1),
+        vivid_share=round(Fraction(vivid * 100, len(nights))),
+    )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
