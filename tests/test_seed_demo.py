@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tracker import demo
-from tracker.models import DailyEntry, Patient, Prescription, User
+from tracker.models import Alert, DailyEntry, Patient, Prescription, User
 
 
 @pytest.fixture
@@ -77,3 +77,27 @@ def test_the_stories_are_in_the_data(seeded):
     assert patient("hannah").baseline_pain == 7
     assert patient("maya").primary_outcome == "mood"
     assert patient("felix").entries.filter(dose_taken=True).count() == 0
+
+
+@pytest.mark.parametrize("story", demo.STORIES, ids=lambda s: s.email)
+def test_each_demo_patient_shows_the_status_it_was_built_for(seeded, story):
+    patient = Patient.objects.get(user__email=demo.email(story.email))
+    evaluation = patient.evaluate()
+    assert (evaluation.verdict or evaluation.phase) == story.expect
+
+
+def test_the_demo_raises_the_alerts_its_stories_need(seeded):
+    def kinds(name):
+        return set(
+            Alert.objects.filter(patient__user__email=demo.email(name)).values_list(
+                "kind", flat=True
+            )
+        )
+
+    assert "opioid" in kinds("liam")
+    assert "liver" in kinds("eli")
+    assert "headache_run" in kinds("zoe")
+    assert "not_logging" in kinds("nora")
+    assert "sleep" in kinds("sam")
+    assert "review" in kinds("tom")
+    assert kinds("felix") == set()

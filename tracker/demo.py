@@ -12,10 +12,23 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
-from .models import Clinic, Condition, DailyEntry, Dreams, Outcome, Patient, Prescription, User
+from . import services
+from .models import (
+    Clinic,
+    Condition,
+    DailyEntry,
+    Dreams,
+    Outcome,
+    Patient,
+    PGICAnswer,
+    Prescription,
+    User,
+)
+from .review import REVIEW_WEEK
 
 DEMO_PASSWORD = "ldn-demo-clinic-2026"  # noqa: S105 (development only: refused without DEBUG)
 CLINIC_NAME = "Riverside LDN Clinic (demo)"
@@ -66,199 +79,108 @@ class Story:
     start_in_days: int = 0  # for a patient not started yet: first dose this many days ahead
     time_zone: str = "Europe/London"
     notes: dict[int, str] = field(default_factory=dict)
+    pgic: int | None = None  # the answer given at the 6-week review point
     what: str = ""  # what the story shows, printed with the logins
+    expect: str = ""  # the verdict (or phase) SPEC §4 gives this story on any day
 
+
+def story(email: str, name: str, condition: str, clinician: int, **kw: Any) -> Story:
+    first, last = name.split()
+    return Story(email, first, last, condition, clinician, **kw)
+
+
+TITRATE = [(1, "1.5"), (8, "3.0"), (15, "4.5")]
 
 STORIES = [
-    Story(
-        "grace",
-        "Grace",
-        "Holloway",
-        Condition.FIBROMYALGIA,
-        0,
-        treated_days=98,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=glide(7.2, 3.1, 8, 35),
-        mood=glide(4.5, 7.0, 8, 35),
-        what="clear responder, 14 weeks on 4.5 mg",
+    story(
+        "grace", "Grace Holloway", Condition.FIBROMYALGIA, 0, treated_days=98, doses=TITRATE,
+        pain=glide(7.2, 3.1, 8, 35), mood=glide(4.5, 7.0, 8, 35),
         notes={20: "Walked to the shops without resting.", 60: "Good week."},
+        what="clear responder, 14 weeks on 4.5 mg", expect="responding",
     ),
-    Story(
-        "tom",
-        "Tom",
-        "Baxter",
-        Condition.FIBROMYALGIA,
-        0,
-        treated_days=43,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=steady(6.6),
-        mood=steady(4.5),
-        what="no response at the 6-week review point",
+    story(
+        "tom", "Tom Baxter", Condition.FIBROMYALGIA, 0, treated_days=43, doses=TITRATE,
+        pain=glide(6.5, 6.9, 8, 30), mood=steady(4.5), pgic=4,
+        what="no response at the 6-week review point", expect="no_response",
     ),
-    Story(
-        "priya",
-        "Priya",
-        "Shah",
-        Condition.CRPS,
-        0,
-        treated_days=18,
-        pre_days=10,
-        doses=[(1, "0.5"), (8, "1.0"), (15, "1.5")],
-        pain=glide(7.0, 6.2, 1, 18),
-        what="still titrating (0.5 → 1.0 → 1.5 mg)",
+    story(
+        "priya", "Priya Shah", Condition.CRPS, 0, treated_days=18, pre_days=10,
+        doses=[(1, "0.5"), (8, "1.0"), (15, "1.5")], pain=glide(7.0, 6.2, 1, 18),
+        what="still titrating (0.5 → 1.0 → 1.5 mg)", expect="titrating",
     ),
-    Story(
-        "sam",
-        "Sam",
-        "Okoro",
-        Condition.NEUROPATHIC,
-        1,
-        treated_days=50,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        morning_from=22,
-        vivid_at_bedtime=0.7,
-        pain=glide(6.8, 4.2, 8, 40),
+    story(
+        "sam", "Sam Okoro", Condition.NEUROPATHIC, 1, treated_days=50, doses=TITRATE,
+        morning_from=22, vivid_at_bedtime=0.7, pain=glide(7.0, 3.6, 8, 36),
         mood=glide(5.0, 6.5, 8, 40),
-        what="vivid dreams at bedtime that eased after moving the dose to the morning",
         notes={12: "Very vivid dreams again.", 22: "Switched to taking it in the morning."},
+        what="vivid dreams at bedtime that eased after moving the dose to the morning",
+        expect="responding",
     ),
-    Story(
-        "liam",
-        "Liam",
-        "Fraser",
-        Condition.CRPS,
-        1,
-        treated_days=30,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=glide(7.5, 6.0, 8, 30),
-        opioid_days={27: "tramadol 50 mg", 28: "tramadol 50 mg"},
-        what="logged opioid use (tramadol) this week",
+    story(
+        "liam", "Liam Fraser", Condition.CRPS, 1, treated_days=30, doses=TITRATE,
+        pain=glide(7.5, 6.0, 8, 30), opioid_days={27: "tramadol 50 mg", 28: "tramadol 50 mg"},
         notes={27: "Bad flare, took tramadol from an old prescription."},
+        what="logged opioid use (tramadol) this week", expect="on_treatment",
     ),
-    Story(
-        "nora",
-        "Nora",
-        "Kelly",
-        Condition.MS,
-        0,
-        treated_days=40,
-        doses=[(1, "1.5"), (15, "3.0")],
-        pain=glide(5.8, 4.9, 8, 35),
-        skipped_days={3, 4, 9, 10, 11, 17, 18, 24, 29, 30, 31},
+    story(
+        "nora", "Nora Kelly", Condition.MS, 0, treated_days=46, doses=[(1, "1.5"), (15, "3.0")],
+        pain=glide(5.8, 4.9, 8, 35), skipped_days={3, 4, 9, 10, 11, 17, 18, 24, 29, 30, 31, 32},
         stop_logging_days=5,
-        what="gaps in logging, nothing for the last 5 days",
+        what="gaps in logging, nothing for 5 days: too little data at the review",
+        expect="insufficient_data",
     ),
-    Story(
-        "maya",
-        "Maya",
-        "Chen",
-        Condition.DEPRESSION,
-        1,
-        treated_days=47,
-        primary=Outcome.MOOD,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=steady(2.0),
-        mood=glide(3.0, 6.3, 8, 35),
-        what="mood is the primary outcome; clearly better",
+    story(
+        "maya", "Maya Chen", Condition.DEPRESSION, 1, treated_days=47, primary=Outcome.MOOD,
+        doses=TITRATE, pain=steady(2.0), mood=glide(3.0, 6.3, 8, 35),
+        what="mood is the primary outcome; clearly better", expect="responding",
     ),
-    Story(
-        "owen",
-        "Owen",
-        "Price",
-        Condition.LONG_COVID,
-        1,
-        treated_days=45,
-        primary=Outcome.FATIGUE,
-        doses=[(1, "1.0"), (8, "2.0"), (15, "3.0")],
-        pain=steady(4.0),
-        fatigue=glide(8.0, 6.5, 8, 30),
-        what="ME-CFS, fatigue is the primary outcome; partial response",
+    story(
+        "owen", "Owen Price", Condition.LONG_COVID, 1, treated_days=45, primary=Outcome.FATIGUE,
+        doses=[(1, "1.0"), (8, "2.0"), (15, "3.0")], pain=steady(4.0),
+        fatigue=glide(8.0, 6.5, 8, 30), pgic=2,
+        what="fatigue is the primary outcome: partial on the diary, feels much improved",
+        expect="discordant",
     ),
-    Story(
-        "rosa",
-        "Rosa",
-        "Diaz",
-        Condition.FIBROMYALGIA,
-        0,
-        treated_days=44,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=glide(5.0, 7.3, 8, 30),
-        mood=glide(5.5, 3.5, 8, 30),
-        what="worse since starting LDN",
+    story(
+        "rosa", "Rosa Diaz", Condition.FIBROMYALGIA, 0, treated_days=44, doses=TITRATE,
+        pain=glide(5.0, 7.3, 8, 30), mood=glide(5.5, 3.5, 8, 30),
+        what="worse since starting LDN", expect="worse",
     ),
-    Story(
-        "ivan",
-        "Ivan",
-        "Petrov",
-        Condition.HASHIMOTO,
-        1,
-        treated_days=44,
-        doses=[(1, "1.5"), (8, "3.0")],
-        pain=glide(3.4, 0.6, 8, 30),
-        what="low baseline (pain about 3): judged on points, not percent",
+    story(
+        "ivan", "Ivan Petrov", Condition.HASHIMOTO, 1, treated_days=44,
+        doses=[(1, "1.5"), (8, "3.0")], pain=glide(3.4, 0.6, 8, 30),
+        what="low baseline (pain about 3): judged on points, not percent", expect="responding",
     ),
-    Story(
-        "hannah",
-        "Hannah",
-        "Wright",
-        Condition.IBD,
-        0,
-        treated_days=45,
-        pre_days=0,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=glide(7.0, 4.0, 8, 35),
-        enrolment_baseline={"pain": 7, "mood": 4},
+    story(
+        "hannah", "Hannah Wright", Condition.IBD, 0, treated_days=45, pre_days=0, doses=TITRATE,
+        pain=glide(7.0, 4.0, 8, 35), enrolment_baseline={"pain": 7, "mood": 4},
         what="no diary before day 1: baseline from enrolment answers (lower confidence)",
+        expect="responding",
     ),
-    Story(
-        "eli",
-        "Eli",
-        "Brooks",
-        Condition.FIBROMYALGIA,
-        1,
-        treated_days=25,
-        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5")],
-        pain=glide(6.5, 5.5, 8, 25),
-        liver_days={24},
-        what="reported liver warning signs yesterday",
-        notes={24: "My eyes look a bit yellow."},
+    story(
+        "eli", "Eli Brooks", Condition.FIBROMYALGIA, 1, treated_days=25, doses=TITRATE,
+        pain=glide(6.5, 5.5, 8, 25), liver_days={24}, notes={24: "My eyes look a bit yellow."},
+        what="reported liver warning signs yesterday", expect="titrating",
     ),
-    Story(
-        "zoe",
-        "Zoe",
-        "Turner",
-        Condition.NEUROPATHIC,
-        0,
-        treated_days=21,
-        doses=[(1, "0.5"), (8, "1.0"), (15, "2.0")],
-        pain=steady(6.0),
+    story(
+        "zoe", "Zoe Turner", Condition.NEUROPATHIC, 0, treated_days=21,
+        doses=[(1, "0.5"), (8, "1.0"), (15, "2.0")], pain=steady(6.0),
         severe_headache_days={18, 19, 20},
-        what="severe headaches three days running",
+        what="severe headaches three days running", expect="titrating",
     ),
-    Story(
-        "ana",
-        "Ana",
-        "Costa",
-        Condition.ANXIETY,
-        1,
-        treated_days=44,
-        doses=[(1, "1.5"), (15, "3.0"), (35, "4.5")],
-        pain=glide(6.0, 4.0, 8, 40),
+    story(
+        "ana", "Ana Costa", Condition.ANXIETY, 1, treated_days=44,
+        doses=[(1, "1.5"), (15, "3.0"), (35, "4.5")], pain=glide(6.0, 4.0, 8, 40),
         what="dose raised on day 35: review moves to day 48 (titration incomplete)",
+        expect="titration_incomplete",
     ),
-    Story(
-        "felix",
-        "Felix",
-        "Wagner",
-        Condition.FIBROMYALGIA,
-        0,
-        treated_days=0,
-        pre_days=5,
-        start_in_days=2,
-        pain=steady(6.5),
+    story(
+        "felix", "Felix Wagner", Condition.FIBROMYALGIA, 0, treated_days=0, pre_days=5,
+        start_in_days=2, pain=steady(6.5),
         what="not started yet: logging the baseline week, first dose in 2 days",
+        expect="pre_treatment",
     ),
-]
+]  # fmt: skip
 
 STAFF = [
     ("admin", "Alex", "Morgan", User.Role.CLINIC_ADMIN),
@@ -300,6 +222,7 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
             baseline_fatigue=story.enrolment_baseline.get("fatigue"),
         )
         entries += _write_story(patient, story, clinicians[story.clinician], today)
+        services.refresh_alerts(patient)
         created += 1
     return created, entries
 
@@ -315,7 +238,9 @@ def _user(local: str, first: str, last: str, role: str, clinic: Clinic) -> User:
 
 def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date | None) -> int:
     today = today or patient.diary_today()
-    rng = random.Random(f"{story.email}:{today.isoformat()}")
+    # Seeded by the story alone: the same days of treatment get the same values whatever
+    # the date, so each story shows the status it was written for on any day.
+    rng = random.Random(story.email)
     if story.treated_days:
         day_one = today - dt.timedelta(days=story.treated_days - 1)
     else:
@@ -343,6 +268,13 @@ def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date
             rows.append(_entry(patient, story, day, number, rng))
         day += dt.timedelta(days=1)
     DailyEntry.objects.bulk_create(rows)
+    if story.pgic is not None:
+        PGICAnswer.objects.create(
+            patient=patient,
+            review_point=1,
+            value=story.pgic,
+            answered_on=day_one + dt.timedelta(days=REVIEW_WEEK * 7 - 1),
+        )
     return len(rows)
 
 

@@ -318,7 +318,7 @@ class Evaluation:
 
     @property
     def percent_better(self) -> int | None:
-        return None if self.fraction is None else round_half_up(self.fraction * 100)
+        return None if self.fraction is None else whole_percent(self.fraction)
 
     @property
     def adherence_percent(self) -> int | None:
@@ -485,7 +485,7 @@ def _with_explanation(ev: Evaluation, judgement: Judgement) -> Evaluation:
 def _change_text(b: Fraction, judgement: Judgement) -> str:
     d, p = judgement.points or Fraction(0), judgement.fraction
     if b >= 4 and p is not None:
-        pct = round_half_up(abs(p) * 100)
+        pct = whole_percent(abs(p))
         if p == 0:
             return "no change"
         return f"{pct} % {'better' if p > 0 else 'worse'}"
@@ -517,6 +517,12 @@ def _date(day: dt.date) -> str:
 
 def _number(value: Fraction) -> str:
     return f"{round_half_up(value * 10) / 10:.1f}"
+
+
+def whole_percent(share: Fraction) -> int:
+    """`share` as a whole percentage, cut toward zero: 29.98 % shows as 29 %, so a patient
+    judged "partial" (under 30 %) is never told "30 % better"."""
+    return int(share * 100)
 
 
 def round_half_up(value: Fraction) -> int:

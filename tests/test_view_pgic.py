@@ -1,0 +1,84 @@
+"""From the review day, Today asks the PGIC once per review point."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from tracker.models import DailyEntry, PGICAnswer
+
+from .factories import EntryFactory
+
+
+def diary_until_review(patient, pain_before=7, pain_after=6):
+    """A patient whose 6-week review falls today."""
+    today = patient.diary_today()
+    start = today - dt.timedelta(days=41)
+    rows = [
+        EntryFactory.build(
+            patient=patient,
+            date=start - dt.timedelta(days=n),
+            dose_taken=False,
+            dose_mg=None,
+            time_taken=None,
+            pain=pain_before,
+        )
+        for n in range(1, 8)
+    ]
+    rows += [
+        EntryFactory.build(
+            patient=patient,
+            date=start + dt.timedelta(days=n),
+            dose_mg=Decimal("4.5"),
+            pain=pain_after,
+        )
+        for n in range(42)
+    ]
+    DailyEntry.objects.bulk_create(rows)
+
+
+def test_today_asks_nothing_before_the_review_day(patient_client, patient):
+    response = patient_client.get("/diary/")
+    assert not response.context["evaluation"].asks_pgic
+    assert b"review point" not in response.content
+
+
+def test_today_asks_at_the_review_day_and_says_it_is_due(patient_client, patient):
+    diary_until_review(patient)
+    html = patient_client.get("/diary/").content.decode()
+    assert "Your 6-week review is due: talk with your clinician." in html
+    assert "how would you describe the change in your condition?" in html
+
+
+def test_the_answer_is_stored_once_and_feeds_the_rule(patient_client, patient):
+    diary_until_review(patient, pain_before=7, pain_after=6)  # 14 %: partial
+    response = patient_client.post(
+        "/review-question/", {"value": "2"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "much improved" in response.content.decode()
+    answer = PGICAnswer.objects.get(patient=patient)
+    assert (answer.review_point, answer.value) == (1, 2)
+    evaluation = patient_client.get("/diary/").context["evaluation"]
+    assert evaluation.verdict == "discordant"
+    assert not evaluation.asks_pgic
+
+    again = patient_client.post("/review-question/", {"value": "7"}, headers={"HX-Request": "true"})
+    assert "already answered" in again.content.decode()
+    assert PGICAnswer.objects.get(patient=patient).value == 2
+
+
+def test_an_answer_out_of_range_is_refused(patient_client, patient):
+    diary_until_review(patient)
+    for value in ("0", "8", "x", ""):
+        response = patient_client.post("/review-question/", {"value": value, "review_point": "5"})
+        assert response.status_code == 200
+        assert response.context["pgic_form"].errors
+    assert not PGICAnswer.objects.exists()
+
+
+def test_without_javascript_the_answer_returns_to_today(patient_client, patient):
+    diary_until_review(patient)
+    response = patient_client.post("/review-question/", {"value": "4"})
+    assert response.status_code == 302
+    assert response["Location"] == "/diary/"
