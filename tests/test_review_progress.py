@@ -16,12 +16,6 @@ def days(*pairs):
     return [(D + dt.timedelta(days=offset), Decimal(mg)) for offset, mg in pairs]
 
 
-def test_no_dose_ever_taken_is_pre_treatment():
-    progress = review.progress([], D)
-    assert not progress.started
-    assert progress.week is None
-
-
 @pytest.mark.parametrize(("offset", "week"), [(0, 1), (6, 1), (7, 2), (41, 6), (42, 7)])
 def test_weeks_count_from_day_one(offset, week):
     assert review.week_number(D, D + dt.timedelta(days=offset)) == week
@@ -46,14 +40,3 @@ def test_an_unchanged_dose_counts_from_day_one():
 def test_going_back_to_an_earlier_dose_is_a_change():
     doses = days((0, "1.5"), (7, "3.0"), (14, "1.5"))
     assert review.last_dose_change(doses) == D + dt.timedelta(days=14)
-
-
-def test_progress_reads_only_days_up_to_today():
-    doses = days((0, "1.5"), (10, "3.0"))
-    progress = review.progress(doses, D + dt.timedelta(days=5))
-    assert (progress.day, progress.week, progress.dose_mg, progress.days_on_dose) == (
-        6,
-        1,
-        Decimal("1.5"),
-        6,
-    )

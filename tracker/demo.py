@@ -302,7 +302,9 @@ def _entry(
     taken = treated and (number == 1 or rng.random() > 0.05)
     mg = Decimal([m for d, m in story.doses if d <= max(number, 1)][-1])
     morning = story.morning_from is not None and number >= story.morning_from
-    vivid = treated and taken and not morning and rng.random() < story.vivid_at_bedtime
+    # Tonight's sleep follows yesterday's dose: the entry for day N reports "last night".
+    bedtime_before = number >= 2 and not (story.morning_from and number - 1 >= story.morning_from)
+    vivid = bedtime_before and rng.random() < story.vivid_at_bedtime
     if vivid:
         dreams = Dreams.NIGHTMARES if rng.random() < 0.25 else Dreams.VIVID
     else:

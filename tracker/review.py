@@ -529,34 +529,3 @@ def round_half_up(value: Fraction) -> int:
     """Whole number nearest to `value`, halves away from zero (29.95 % shows as 30 %)."""
     sign = -1 if value < 0 else 1
     return sign * int(abs(value) + Fraction(1, 2))
-
-
-# --- Shown on Today before any review -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TreatmentProgress:
-    """Where a patient stands in treatment today, as shown on the Today page."""
-
-    day_one: dt.date | None
-    day: int | None
-    week: int | None
-    dose_mg: Decimal | None
-    days_on_dose: int | None
-
-    @property
-    def started(self) -> bool:
-        return self.day_one is not None
-
-
-def progress(doses: Sequence[DoseDay], today: dt.date) -> TreatmentProgress:
-    first = day_one([d for d in doses if d[0] <= today])
-    if first is None:
-        return TreatmentProgress(None, None, None, None, None)
-    return TreatmentProgress(
-        day_one=first,
-        day=day_number(first, today),
-        week=week_number(first, today),
-        dose_mg=current_dose(doses, today),
-        days_on_dose=days_on_current_dose(doses, today),
-    )

@@ -35,6 +35,14 @@
         const px = x.getPixelForValue(i);
         ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
       }
+      const review = at(options.review || "");
+      if (review !== -1) {
+        ctx.setLineDash([]);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#a4262c";
+        const px = x.getPixelForValue(review);
+        ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
+      }
       ctx.restore();
     },
   };
@@ -53,7 +61,7 @@
     const shared = {
       responsive: true, maintainAspectRatio: false, animation: false,
       interaction: { mode: "index", intersect: false },
-      plugins: { ldnWindows: { windows: data.windows, changes: data.dose_changes }, legend: { position: "bottom" } },
+      plugins: { ldnWindows: { windows: data.windows, changes: data.dose_changes, review: data.review }, legend: { position: "bottom" } },
     };
     const x = { ticks: { maxTicksLimit: 8, maxRotation: 0 } };
     const points = (label, key, color) => ({ type: "line", label: label + " (daily)", data: s[key], showLine: false,
