@@ -28,13 +28,15 @@ def test_day_one_is_the_first_dose_taken():
 def test_days_on_dose_count_from_the_last_change_including_today():
     doses = days((0, "1.5"), (1, "1.5"), (7, "3.0"), (8, "3.0"))
     assert review.last_dose_change(doses) == D + dt.timedelta(days=7)
-    assert review.days_on_current_dose(doses, D + dt.timedelta(days=7)) == 1
-    assert review.days_on_current_dose(doses, D + dt.timedelta(days=20)) == 14
+    diary = [review.Day(day, True, mg, pain=5) for day, mg in doses]
+    assert review.evaluate(diary, today=D + dt.timedelta(days=7)).days_on_dose == 1
+    assert review.evaluate(diary, today=D + dt.timedelta(days=20)).days_on_dose == 14
 
 
 def test_an_unchanged_dose_counts_from_day_one():
     doses = days((0, "1.5"), (5, "1.5"), (9, "1.5"))
-    assert review.days_on_current_dose(doses, D + dt.timedelta(days=13)) == 14
+    diary = [review.Day(day, True, mg, pain=5) for day, mg in doses]
+    assert review.evaluate(diary, today=D + dt.timedelta(days=13)).days_on_dose == 14
 
 
 def test_going_back_to_an_earlier_dose_is_a_change():

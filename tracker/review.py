@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 from django.utils.formats import date_format
 
@@ -138,16 +139,6 @@ def last_dose_change(doses: Sequence[DoseDay], until: dt.date | None = None) -> 
     return change
 
 
-def days_on_current_dose(doses: Sequence[DoseDay], today: dt.date) -> int | None:
-    change = last_dose_change(doses, until=today)
-    return None if change is None else (today - change).days + 1
-
-
-def current_dose(doses: Sequence[DoseDay], today: dt.date) -> Decimal | None:
-    taken = [mg for day, mg in doses if day <= today]
-    return taken[-1] if taken else None
-
-
 def review_date(doses: Sequence[DoseDay], nominal: dt.date) -> dt.date:
     """The review falls on `nominal` unless the dose then in use had been taken for fewer
     than 14 days; then it moves to the day that dose reaches 14 days, and again for any
@@ -158,14 +149,6 @@ def review_date(doses: Sequence[DoseDay], nominal: dt.date) -> dt.date:
         if change is None or (day - change).days + 1 >= STEADY_DAYS:
             return day
         day = change + dt.timedelta(days=STEADY_DAYS - 1)
-
-
-def adherence(doses: Sequence[DoseDay], first: dt.date, last: dt.date) -> Fraction | None:
-    """Share of the days from day 1 to `last` with a dose taken."""
-    if last < first:
-        return None
-    taken = sum(1 for day, _ in doses if first <= day <= last)
-    return Fraction(taken, (last - first).days + 1)
 
 
 # --- Outcome and baseline -----------------------------------------------------------------
@@ -287,8 +270,8 @@ class Evaluation:
     points: Fraction | None = None
     fraction: Fraction | None = None
     pgic: int | None = None
+    last_entry: dt.date | None = None
     explanation: str = ""
-    notes: list[str] = field(default_factory=list)
 
     @property
     def started(self) -> bool:
@@ -334,108 +317,160 @@ class Evaluation:
         return self.phase == Phase.REVIEW_DUE and self.pgic is None
 
 
-def evaluate(
+@dataclass(frozen=True)
+class Facts:
+    """What a patient's diary says whatever the date; `status` adds today. Kept per patient
+    (PatientSummary) so a panel of hundreds reads one row each instead of every diary."""
+
+    outcome: str
+    day_one: dt.date | None = None
+    dose_mg: Decimal | None = None
+    dose_since: dt.date | None = None  # the day the current dose was first taken
+    taken_days: int = 0
+    last_entry: dt.date | None = None
+    review_point: int = 1
+    review_week: int = REVIEW_WEEK
+    nominal: dt.date | None = None  # the review day before any move for titration
+    review_on: dt.date | None = None
+    baseline: Baseline | None = None
+    window: Window | None = None
+    verdict: Verdict | None = None  # as judged on the review day
+    substantial: bool = False
+    points: Fraction | None = None
+    fraction: Fraction | None = None
+    pgic: int | None = None
+    verdict_text: str = ""
+
+
+def facts(
     days: Sequence[Day],
     *,
-    today: dt.date,
     outcome: str = "pain",
     enrolment_answer: int | None = None,
     pgic: dict[int, int] | None = None,
     reviews: Sequence[Review] = (),
-) -> Evaluation:
-    """Apply SPEC §4 to a patient's diary (`days` oldest first) as it stands on `today`."""
-    pgic = pgic or {}
+) -> Facts:
+    """SPEC §4 applied to a diary (`days` oldest first): day 1, the dose, the review day and
+    the verdict the review day's window gives."""
     doses = [(d.date, d.dose_mg) for d in days if d.dose_taken and d.dose_mg is not None]
-    doses = [(day, mg) for day, mg in doses if day <= today]
+    last_entry = days[-1].date if days else None
     first = day_one(doses)
     if first is None:
-        return Evaluation(
-            today=today,
-            outcome=outcome,
-            phase=Phase.PRE_TREATMENT,
-            explanation=(
-                "LDN has not started yet. Days you log before your first dose set the "
-                "starting point your progress is measured against."
-            ),
-        )
-
+        return Facts(outcome=outcome, last_entry=last_entry)
     point, review_week = _current_review_point(reviews)
     nominal = date_of_day(first, review_week * 7)
     on = review_date(doses, nominal)
-    logged_today = any(d.date == today for d in days)
-    base = dict(
-        today=today,
+    answer = (pgic or {}).get(point)
+    common: dict[str, Any] = dict(
         outcome=outcome,
         day_one=first,
-        day=day_number(first, today),
-        week=week_number(first, today),
-        dose_mg=current_dose(doses, today),
-        days_on_dose=days_on_current_dose(doses, today),
-        adherence=adherence(doses, first, today if logged_today else today - dt.timedelta(1)),
+        dose_mg=doses[-1][1],
+        dose_since=last_dose_change(doses),
+        taken_days=len(doses),
+        last_entry=last_entry,
         review_point=point,
         review_week=review_week,
+        nominal=nominal,
         review_on=on,
-        review_moved=on != nominal,
-        pgic=pgic.get(point),
+        pgic=answer,
     )
-    if today < on:
-        if today >= nominal:
-            phase = Phase.TITRATION_INCOMPLETE
-            text = (
-                f"The dose changed recently, so the week-{review_week} review moves to "
-                f"{_date(on)}, when the current dose has been taken for 14 days."
-            )
-        elif (base["days_on_dose"] or 0) < STEADY_DAYS:
-            phase = Phase.TITRATING
-            text = _before_review_text(on, review_week, titrating=True)
-        else:
-            phase = Phase.ON_TREATMENT
-            text = _before_review_text(on, review_week, titrating=False)
-        return Evaluation(phase=phase, explanation=text, **base)  # type: ignore[arg-type]
-
     b = baseline(days, outcome, first, enrolment_answer)
     window = evaluation_window(days, outcome, on)
     if b is None:
-        return Evaluation(
-            phase=Phase.REVIEW_DUE,
-            baseline=None,
-            window=window,
-            verdict=Verdict.INSUFFICIENT_DATA,
-            explanation=(
-                f"There is no starting point to compare with: fewer than 4 days were logged "
-                f"in the week before LDN and no enrolment answer for "
-                f"{OUTCOME_NAMES[outcome].lower()}."
-            ),
-            **base,  # type: ignore[arg-type]
+        text = (
+            "There is no starting point to compare with: fewer than 4 days were logged in the "
+            f"week before LDN and no enrolment answer for {OUTCOME_NAMES[outcome].lower()}."
         )
+        return Facts(**common, window=window, verdict=Verdict.INSUFFICIENT_DATA, verdict_text=text)
     if window.mean is None:
-        return Evaluation(
-            phase=Phase.REVIEW_DUE,
+        text = (
+            f"Too few days were logged in {_window_name(first, window)} to judge: "
+            f"{window.logged[0]} and {window.logged[1]} in its two weeks, and at least 4 in "
+            "each are needed."
+        )
+        return Facts(
+            **common,
             baseline=b,
             window=window,
             verdict=Verdict.INSUFFICIENT_DATA,
-            explanation=(
-                f"Too few days were logged in {_window_name(first, window)} to judge: "
-                f"{window.logged[0]} and {window.logged[1]} in its two weeks, and at least "
-                f"4 in each are needed."
-            ),
-            **base,  # type: ignore[arg-type]
+            verdict_text=text,
         )
     judgement = judge(b.value, window.mean)
     verdict = judgement.verdict
-    if base["pgic"] in (1, 2) and verdict in (Verdict.PARTIAL, Verdict.NO_RESPONSE):
+    if answer in (1, 2) and verdict in (Verdict.PARTIAL, Verdict.NO_RESPONSE):
         verdict = Verdict.DISCORDANT
-    evaluation = Evaluation(
-        phase=Phase.REVIEW_DUE,
+    return Facts(
+        **common,
         baseline=b,
         window=window,
         verdict=verdict,
         substantial=judgement.substantial,
         points=judgement.points,
         fraction=judgement.fraction,
-        **base,  # type: ignore[arg-type]
+        verdict_text=_verdict_text(outcome, first, b, window, judgement, verdict, answer),
     )
-    return _with_explanation(evaluation, judgement)
+
+
+def status(f: Facts, today: dt.date) -> Evaluation:
+    """Where the patient stands on `today`, given the facts of their diary."""
+    if f.day_one is None or f.dose_since is None or f.review_on is None or f.nominal is None:
+        return Evaluation(
+            today=today,
+            outcome=f.outcome,
+            phase=Phase.PRE_TREATMENT,
+            explanation=(
+                "LDN has not started yet. Days you log before your first dose set the "
+                "starting point your progress is measured against."
+            ),
+        )
+    # Today counts towards adherence once it is logged; until then the day is not over.
+    end = today if f.last_entry == today else today - dt.timedelta(days=1)
+    share = Fraction(f.taken_days, (end - f.day_one).days + 1) if end >= f.day_one else None
+    days_on_dose = (today - f.dose_since).days + 1
+    base: dict[str, Any] = dict(
+        today=today,
+        outcome=f.outcome,
+        day_one=f.day_one,
+        day=day_number(f.day_one, today),
+        week=week_number(f.day_one, today),
+        dose_mg=f.dose_mg,
+        days_on_dose=days_on_dose,
+        adherence=share,
+        review_point=f.review_point,
+        review_week=f.review_week,
+        review_on=f.review_on,
+        review_moved=f.review_on != f.nominal,
+        pgic=f.pgic,
+        last_entry=f.last_entry,
+    )
+    if today < f.review_on:
+        if today >= f.nominal:
+            phase = Phase.TITRATION_INCOMPLETE
+            text = (
+                f"The dose changed recently, so the week-{f.review_week} review moves to "
+                f"{_date(f.review_on)}, when the current dose has been taken for 14 days."
+            )
+        else:
+            titrating = days_on_dose < STEADY_DAYS
+            phase = Phase.TITRATING if titrating else Phase.ON_TREATMENT
+            text = _before_review_text(f.review_on, f.review_week, titrating=titrating)
+        return Evaluation(phase=phase, explanation=text, **base)
+    return Evaluation(
+        phase=Phase.REVIEW_DUE,
+        baseline=f.baseline,
+        window=f.window,
+        verdict=f.verdict,
+        substantial=f.substantial,
+        points=f.points,
+        fraction=f.fraction,
+        explanation=f.verdict_text,
+        **base,
+    )
+
+
+def evaluate(days: Sequence[Day], *, today: dt.date, **kwargs: Any) -> Evaluation:
+    """SPEC §4 for a patient's diary (`days` oldest first) as it stands on `today`."""
+    return status(facts([d for d in days if d.date <= today], **kwargs), today)
 
 
 def evaluation_window(days: Sequence[Day], outcome: str, review_on: dt.date) -> Window:
@@ -457,29 +492,35 @@ def _current_review_point(reviews: Sequence[Review]) -> tuple[int, int]:
     return last.point + 1, last.next_week
 
 
-def _with_explanation(ev: Evaluation, judgement: Judgement) -> Evaluation:
-    assert ev.baseline is not None and ev.window is not None and ev.day_one is not None
-    name = OUTCOME_NAMES[ev.outcome]
-    before = _number(to_scale(ev.outcome, ev.baseline.value))
-    after = _number(to_scale(ev.outcome, ev.window.mean or Fraction(0)))
+def _verdict_text(
+    outcome: str,
+    first: dt.date,
+    b: Baseline,
+    window: Window,
+    judgement: Judgement,
+    verdict: Verdict,
+    pgic: int | None,
+) -> str:
+    name = OUTCOME_NAMES[outcome]
+    before = _number(to_scale(outcome, b.value))
+    after = _number(to_scale(outcome, window.mean or Fraction(0)))
     when_before = (
         "in the week before LDN"
-        if ev.baseline.source == "diary"
+        if b.source == "diary"
         else "at enrolment (your answer then, so less certain than a diary week)"
     )
-    change = _change_text(ev.baseline.value, judgement)
-    text = f"{name} averaged {before} {when_before} and {after} in {_window_name(ev.day_one, ev.window)}: {change}."
-    if ev.pgic is not None:
-        feeling = dict(PGIC_CHOICES)[ev.pgic].lower()
-        if ev.verdict == Verdict.DISCORDANT:
+    change = _change_text(b.value, judgement)
+    text = f"{name} averaged {before} {when_before} and {after} in {_window_name(first, window)}: {change}."
+    if pgic is not None:
+        feeling = dict(PGIC_CHOICES)[pgic].lower()
+        if verdict == Verdict.DISCORDANT:
             text += (
                 f" You said you feel {feeling}, which the diary does not show as clearly:"
                 " worth discussing with your clinician."
             )
         else:
             text += f" You said you feel {feeling}."
-    text += " This is a prompt to talk with your clinician, not proof either way."
-    return replace(ev, explanation=text)
+    return text + " This is a prompt to talk with your clinician, not proof either way."
 
 
 def _change_text(b: Fraction, judgement: Judgement) -> str:
