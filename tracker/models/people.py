@@ -1,0 +1,246 @@
+"""Clinics and the people in them: accounts, roles and the patient's profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import review
+
+EDITABLE_DAYS = 7
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # People type their email address in any case; it is stored in lower case.
+        return self.get(email__iexact=username)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.CLINIC_ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """Everyone who signs in. The email address is the login."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        CLINICIAN = "clinician", "Clinician"
+        CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    # Null only for the platform operator, who belongs to no clinic.
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["patient", "clinician", "clinic_admin"]),
+                name="user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == self.Role.PATIENT
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == self.Role.CLINICIAN
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == self.Role.CLINIC_ADMIN
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
+
+
+class Condition(models.TextChoices):
+    FIBROMYALGIA = "fibromyalgia", "Fibromyalgia"
+    CRPS = "crps", "Complex regional pain syndrome"
+    NEUROPATHIC = "neuropathic_pain", "Neuropathic pain"
+    MS = "ms", "Multiple sclerosis"
+    IBD = "ibd", "Crohn's disease / IBD"
+    HASHIMOTO = "hashimoto", "Hashimoto's thyroiditis"
+    DEPRESSION = "depression", "Depression"
+    ANXIETY = "anxiety", "Anxiety"
+    LONG_COVID = "long_covid", "Long COVID / ME-CFS"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    """The 0–10 scales a patient's response can be judged on (SPEC §4)."""
+
+    PAIN = "pain", "Pain"
+    MOOD = "mood", "Mood"
+    FATIGUE = "fatigue", "Fatigue"
+
+
+ZERO_TO_TEN = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def visible_to(self, user: User) -> PatientQuerySet:
+        """The patients whose health data `user` may read: themselves, or those assigned."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == User.Role.PATIENT:
+            return self.filter(user=user)
+        if user.role == User.Role.CLINICIAN:
+            return self.filter(clinician=user, user__clinic_id=user.clinic_id)
+        return self.none()
+
+
+class Patient(models.Model):
+    """A patient's clinical profile; the account itself is `user`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_patients",
+        limit_choices_to={"role": "clinician"},
+    )
+    condition = models.CharField(max_length=30, choices=Condition.choices)
+    primary_outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PAIN)
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    # Entries made after midnight but before this time belong to the previous day.
+    day_boundary = models.TimeField(default=dt.time(4, 0))
+    # Enrolment answers: "over the last 7 days, your average …" (SPEC §4, baseline fallback).
+    baseline_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TEN)
+    baseline_mood = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TEN)
+    baseline_fatigue = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ZERO_TO_TEN
+    )
+    enrolled_on = models.DateField(default=dt.date.today)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_pain__isnull=True) | Q(baseline_pain__range=(0, 10)),
+                name="patient_baseline_pain_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_mood__isnull=True) | Q(baseline_mood__range=(0, 10)),
+                name="patient_baseline_mood_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_fatigue__isnull=True) | Q(baseline_fatigue__range=(0, 10)),
+                name="patient_baseline_fatigue_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(primary_outcome__in=Outcome.values), name="patient_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    @property
+    def clinic(self) -> Clinic | None:
+        return self.user.clinic
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def enrolment_answer(self) -> int | None:
+        """The enrolment baseline answer for this patient's primary outcome."""
+        return getattr(self, f"baseline_{self.primary_outcome}")
+
+    def evaluate(
+        self, *, days: list[review.Day] | None = None, today: dt.date | None = None
+    ) -> review.Evaluation:
+        """SPEC §4 for this patient today (two queries: the diary and the PGIC answers)."""
+        if days is None:
+            from .diary import DailyEntry  # the diary module builds on this one
+
+            days = DailyEntry.objects.for_patient(self).days()
+        pgic = dict(self.pgic_answers.values_list("review_point", "value"))
+        return review.evaluate(
+            days,
+            today=today or self.diary_today(),
+            outcome=self.primary_outcome,
+            enrolment_answer=self.enrolment_answer,
+            pgic=pgic,
+        )
+
+    def local_now(self, now: dt.datetime | None = None) -> dt.datetime:
+        return (now or timezone.now()).astimezone(self.zone)
+
+    def diary_today(self, now: dt.datetime | None = None) -> dt.date:
+        """The diary date a new entry defaults to: before the day boundary it is still
+        yesterday, so a 1 a.m. entry describes the day that has just ended."""
+        local = self.local_now(now)
+        return diary_date_at(local, self.day_boundary)
+
+    def calendar_today(self, now: dt.datetime | None = None) -> dt.date:
+        return self.local_now(now).date()
+
+    def editable_days(self, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+        """(earliest, latest) dates the patient may log or change: up to 7 days back from the
+        diary date, and never a calendar date that has not begun yet."""
+        return self.diary_today(now) - dt.timedelta(days=EDITABLE_DAYS), self.calendar_today(now)
+
+
+def diary_date_at(local: dt.datetime, boundary: dt.time) -> dt.date:
+    if local.time() < boundary:
+        return local.date() - dt.timedelta(days=1)
+    return local.date()
