@@ -48,7 +48,7 @@ def test_the_command_recomputes_alerts_for_every_patient(patient, other_patient)
 
 def test_acknowledged_alerts_stay_acknowledged_when_recomputed(patient, clinician):
     EntryFactory(patient=patient, opioid_taken=True)
-    services.refresh_alerts(patient)
+    services.refresh_patient(patient)
     Alert.objects.update(acknowledged_by=clinician, acknowledged_at=patient.local_now())
-    services.refresh_alerts(patient)
+    services.refresh_patient(patient)
     assert Alert.objects.get().acknowledged_by == clinician

@@ -23,7 +23,7 @@ def patient_required(view: View) -> View:
         user = request.user
         if not isinstance(user, User) or user.role != User.Role.PATIENT:
             raise PermissionDenied("This page is for patients.")
-        patient = Patient.objects.filter(user=user).first()
+        patient = Patient.objects.filter(user=user).select_related("summary").first()
         if patient is None:
             raise PermissionDenied("This account has no patient profile yet.")
         patient.user = user

@@ -222,7 +222,7 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
             baseline_fatigue=story.enrolment_baseline.get("fatigue"),
         )
         entries += _write_story(patient, story, clinicians[story.clinician], today)
-        services.refresh_alerts(patient)
+        services.refresh_patient(patient)
         created += 1
     return created, entries
 

@@ -347,20 +347,21 @@ def facts(
     *,
     outcome: str = "pain",
     enrolment_answer: int | None = None,
-    pgic: dict[int, int] | None = None,
-    reviews: Sequence[Review] = (),
+    point: int = 1,
+    week: int = REVIEW_WEEK,
+    pgic: int | None = None,
 ) -> Facts:
-    """SPEC §4 applied to a diary (`days` oldest first): day 1, the dose, the review day and
-    the verdict the review day's window gives."""
+    """SPEC §4 applied to a diary (`days` oldest first) for review point `point`, due in
+    week `week`, with the PGIC answer given at it: day 1, the dose, the review day and the
+    verdict the review day's window gives."""
     doses = [(d.date, d.dose_mg) for d in days if d.dose_taken and d.dose_mg is not None]
     last_entry = days[-1].date if days else None
     first = day_one(doses)
     if first is None:
-        return Facts(outcome=outcome, last_entry=last_entry)
-    point, review_week = _current_review_point(reviews)
+        return Facts(outcome=outcome, last_entry=last_entry, review_point=point, review_week=week)
+    review_week, answer = week, pgic
     nominal = date_of_day(first, review_week * 7)
     on = review_date(doses, nominal)
-    answer = (pgic or {}).get(point)
     common: dict[str, Any] = dict(
         outcome=outcome,
         day_one=first,
@@ -468,9 +469,27 @@ def status(f: Facts, today: dt.date) -> Evaluation:
     )
 
 
-def evaluate(days: Sequence[Day], *, today: dt.date, **kwargs: Any) -> Evaluation:
-    """SPEC §4 for a patient's diary (`days` oldest first) as it stands on `today`."""
-    return status(facts([d for d in days if d.date <= today], **kwargs), today)
+def evaluate(
+    days: Sequence[Day],
+    *,
+    today: dt.date,
+    outcome: str = "pain",
+    enrolment_answer: int | None = None,
+    pgic: dict[int, int] | None = None,
+    reviews: Sequence[Review] = (),
+) -> Evaluation:
+    """SPEC §4 for a patient's diary (`days` oldest first) as it stands on `today`, with the
+    PGIC answers by review point and the reviews recorded so far."""
+    point, week = next_review(reviews)
+    known = facts(
+        [d for d in days if d.date <= today],
+        outcome=outcome,
+        enrolment_answer=enrolment_answer,
+        point=point,
+        week=week,
+        pgic=(pgic or {}).get(point),
+    )
+    return status(known, today)
 
 
 def evaluation_window(days: Sequence[Day], outcome: str, review_on: dt.date) -> Window:
@@ -484,7 +503,7 @@ def evaluation_window(days: Sequence[Day], outcome: str, review_on: dt.date) -> 
     return Window(first, review_on, (len(week_a), len(week_b)), mean)
 
 
-def _current_review_point(reviews: Sequence[Review]) -> tuple[int, int]:
+def next_review(reviews: Sequence[Review]) -> tuple[int, int]:
     """(point, week) of the next review not yet recorded."""
     if not reviews:
         return 1, REVIEW_WEEK
@@ -570,3 +589,28 @@ def round_half_up(value: Fraction) -> int:
     """Whole number nearest to `value`, halves away from zero (29.95 % shows as 30 %)."""
     sign = -1 if value < 0 else 1
     return sign * int(abs(value) + Fraction(1, 2))
+
+
+def snapshot(ev: Evaluation) -> dict[str, Any]:
+    """The evaluation as plain JSON, kept with a recorded review exactly as it was."""
+    return {
+        "date": ev.today.isoformat(),
+        "outcome": ev.outcome,
+        "phase": ev.phase.value,
+        "week": ev.week,
+        "dose_mg": str(ev.dose_mg) if ev.dose_mg is not None else None,
+        "days_on_dose": ev.days_on_dose,
+        "adherence_percent": ev.adherence_percent,
+        "review_point": ev.review_point,
+        "review_week": ev.review_week,
+        "review_on": ev.review_on.isoformat() if ev.review_on else None,
+        "baseline": float(ev.baseline.value) if ev.baseline else None,
+        "baseline_source": ev.baseline.source if ev.baseline else None,
+        "window_mean": float(ev.window.mean) if ev.window and ev.window.mean is not None else None,
+        "verdict": ev.verdict.value if ev.verdict else None,
+        "verdict_label": ev.verdict_label,
+        "substantial": ev.substantial,
+        "percent_better": ev.percent_better,
+        "pgic": ev.pgic,
+        "explanation": ev.explanation,
+    }

@@ -9,8 +9,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import alerts, review
-from .models import Alert, DailyEntry, EntryRevision, Patient, PGICAnswer, User
+from . import alerts, audit, review
+from .models import (
+    Alert,
+    AuditAction,
+    ClinicalReview,
+    ClinicianNote,
+    DailyEntry,
+    EntryRevision,
+    Patient,
+    PatientSummary,
+    PGICAnswer,
+    Prescription,
+    User,
+)
 
 
 class EntryConflict(Exception):
@@ -29,22 +41,41 @@ class Saved(NamedTuple):
 
 @transaction.atomic
 def record_entry(
-    *, patient: Patient, day: dt.date, values: dict[str, Any], version: int | None, by: User
+    *,
+    patient: Patient,
+    day: dt.date,
+    values: dict[str, Any],
+    version: int | None,
+    by: User,
+    ip: str | None = None,
 ) -> Saved:
     """Save a diary day, then re-evaluate the patient and raise any new alerts, all in one
     transaction: an entry is never stored without the alerts it calls for."""
     entry, changed = save_entry(patient=patient, day=day, values=values, version=version, by=by)
-    evaluation = refresh_alerts(patient)
+    if changed:
+        audit.record(actor=by, action=AuditAction.SAVE_ENTRY, patient=patient, obj=entry, ip=ip)
+    evaluation = refresh_patient(patient, reuse_summary=True)
     return Saved(entry, changed, evaluation)
 
 
 @transaction.atomic(savepoint=False)
-def refresh_alerts(patient: Patient, today: dt.date | None = None) -> review.Evaluation:
-    """Store the alerts the diary calls for that are not stored yet; returns the evaluation
-    they were computed from. Safe to repeat: an alert is unique per kind and episode."""
+def refresh_patient(
+    patient: Patient, today: dt.date | None = None, *, reuse_summary: bool = False
+) -> review.Evaluation:
+    """Re-evaluate the patient: rewrite their summary and store the alerts the diary calls
+    for that are not stored yet. Returns today's evaluation. Safe to repeat: an alert is
+    unique per kind and episode."""
     today = today or patient.diary_today()
     days = DailyEntry.objects.for_patient(patient).days()
-    evaluation = patient.evaluate(days=days, today=today)
+    facts = patient.facts(days=days, reuse_summary=reuse_summary)
+    values = PatientSummary.values_from(facts)
+    PatientSummary.objects.bulk_create(  # one upsert: INSERT … ON CONFLICT DO UPDATE
+        [PatientSummary(patient=patient, **values)],
+        update_conflicts=True,
+        unique_fields=["patient"],
+        update_fields=[*values, "computed_at"],
+    )
+    evaluation = review.status(facts, today)
     found = alerts.signals(days, evaluation, today)
     Alert.objects.bulk_create(
         [
@@ -61,14 +92,14 @@ class NothingToAnswer(Exception):
 
 
 @transaction.atomic
-def answer_pgic(*, patient: Patient, value: int) -> PGICAnswer:
+def answer_pgic(*, patient: Patient, value: int, ip: str | None = None) -> PGICAnswer:
     """Record the patient's PGIC for the review point that is open now, once."""
     evaluation = patient.evaluate()
     if not evaluation.asks_pgic:
         raise NothingToAnswer
     try:
         with transaction.atomic():
-            return PGICAnswer.objects.create(
+            answer = PGICAnswer.objects.create(
                 patient=patient,
                 review_point=evaluation.review_point,
                 value=value,
@@ -76,6 +107,108 @@ def answer_pgic(*, patient: Patient, value: int) -> PGICAnswer:
             )
     except IntegrityError:
         raise NothingToAnswer from None
+    audit.record(
+        actor=patient.user, action=AuditAction.ANSWER_PGIC, patient=patient, obj=answer, ip=ip
+    )
+    refresh_patient(patient)
+    return answer
+
+
+@transaction.atomic
+def acknowledge_alert(*, alert: Alert, by: User, ip: str | None = None) -> bool:
+    """Mark `alert` seen by `by`; False when someone had already acknowledged it."""
+    now = timezone.now()
+    done = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=by
+    )
+    alert.refresh_from_db()
+    if done:
+        audit.record(
+            actor=by, action=AuditAction.ACKNOWLEDGE_ALERT, patient=alert.patient, obj=alert, ip=ip
+        )
+    return bool(done)
+
+
+class ReviewNotDue(Exception):
+    """Treatment has not started, so there is no review point to record."""
+
+
+@transaction.atomic
+def record_review(
+    *,
+    patient: Patient,
+    outcome: str,
+    note: str,
+    next_week: int,
+    by: User,
+    ip: str | None = None,
+) -> ClinicalReview:
+    """Record the review of the current review point with the evaluation as it stands, which
+    clears "review due" and sets the next review point."""
+    evaluation = patient.evaluate()
+    if not evaluation.started:
+        raise ReviewNotDue
+    if next_week * 7 <= (evaluation.day or 0):
+        raise ValueError("The next review must be after today.")
+    try:
+        with transaction.atomic():
+            recorded = ClinicalReview.objects.create(
+                patient=patient,
+                point=evaluation.review_point,
+                outcome=outcome,
+                note=note,
+                snapshot=review.snapshot(evaluation),
+                next_week=next_week,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise ReviewNotDue from None  # recorded meanwhile by someone else
+    audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
+    refresh_patient(patient)
+    return recorded
+
+
+@transaction.atomic
+def add_note(*, patient: Patient, text: str, by: User, ip: str | None = None) -> ClinicianNote:
+    note = ClinicianNote.objects.create(patient=patient, author=by, text=text)
+    audit.record(actor=by, action=AuditAction.ADD_NOTE, patient=patient, obj=note, ip=ip)
+    return note
+
+
+@transaction.atomic
+def prescribe(
+    *,
+    patient: Patient,
+    steps: list[tuple[dt.date, Any]],
+    usual_time: dt.time,
+    timing: str,
+    formulation: str,
+    concentration: Any,
+    by: User,
+    ip: str | None = None,
+) -> list[Prescription]:
+    """A new prescription from the first step's date, and a titration plan: one dated
+    prescription per step. Earlier prescriptions stay as the dose history; planned steps
+    not yet started are replaced by the new plan."""
+    first = min(day for day, _ in steps)
+    Prescription.objects.filter(patient=patient, start_date__gte=first).delete()
+    created = [
+        Prescription.objects.create(
+            patient=patient,
+            dose_mg=mg,
+            usual_time=usual_time,
+            timing=timing,
+            formulation=formulation,
+            concentration_mg_per_ml=concentration,
+            start_date=day,
+            set_by=by,
+        )
+        for day, mg in sorted(steps)
+    ]
+    audit.record(
+        actor=by, action=AuditAction.CHANGE_PRESCRIPTION, patient=patient, obj=created[0], ip=ip
+    )
+    return created
 
 
 @transaction.atomic(savepoint=False)

@@ -1,6 +1,15 @@
 """The data model, one module per concept; import from here."""
 
-from .clinical import Alert, AlertQuerySet, PGICAnswer
+from .audit import AuditAction, AuditEvent, AuditOutcome
+from .clinical import (
+    Alert,
+    AlertQuerySet,
+    ClinicalReview,
+    ClinicianNote,
+    PatientSummary,
+    PGICAnswer,
+    ReviewOutcome,
+)
 from .diary import (
     DOSE_MAX,
     DOSE_MIN,
@@ -44,7 +53,12 @@ __all__ = [
     "SLEEP_QUALITY",
     "Alert",
     "AlertQuerySet",
+    "AuditAction",
+    "AuditEvent",
+    "AuditOutcome",
     "Clinic",
+    "ClinicalReview",
+    "ClinicianNote",
     "Condition",
     "DailyEntry",
     "Dreams",
@@ -55,8 +69,10 @@ __all__ = [
     "PGICAnswer",
     "Patient",
     "PatientQuerySet",
+    "PatientSummary",
     "Prescription",
     "PrescriptionQuerySet",
+    "ReviewOutcome",
     "Timing",
     "User",
     "UserManager",

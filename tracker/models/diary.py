@@ -51,6 +51,10 @@ class Prescription(models.Model):
     formulation = models.CharField(
         max_length=10, choices=Formulation.choices, default=Formulation.CAPSULE
     )
+    # For a liquid: how many mg one mL holds, so the patient can be told the volume.
+    concentration_mg_per_ml = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
     start_date = models.DateField()
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -73,10 +77,26 @@ class Prescription(models.Model):
                 condition=Q(formulation__in=Formulation.values),
                 name="prescription_formulation_valid",
             ),
+            models.CheckConstraint(
+                condition=~Q(formulation="liquid") | Q(concentration_mg_per_ml__gt=0),
+                name="prescription_liquid_has_concentration",
+            ),
+            models.CheckConstraint(
+                condition=Q(concentration_mg_per_ml__isnull=True)
+                | Q(concentration_mg_per_ml__gt=0),
+                name="prescription_concentration_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.dose_mg} mg at {self.get_timing_display().lower()} from {self.start_date}"
+
+    @property
+    def dose_ml(self) -> Decimal | None:
+        """The volume of a liquid dose, to 2 decimal places."""
+        if self.formulation != Formulation.LIQUID or not self.concentration_mg_per_ml:
+            return None
+        return (self.dose_mg / self.concentration_mg_per_ml).quantize(Decimal("0.01"))
 
 
 class Dreams(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -205,22 +205,54 @@ class Patient(models.Model):
         """The enrolment baseline answer for this patient's primary outcome."""
         return getattr(self, f"baseline_{self.primary_outcome}")
 
-    def evaluate(
-        self, *, days: list[review.Day] | None = None, today: dt.date | None = None
-    ) -> review.Evaluation:
-        """SPEC §4 for this patient today (two queries: the diary and the PGIC answers)."""
+    def facts(
+        self, *, days: list[review.Day] | None = None, reuse_summary: bool = False
+    ) -> review.Facts:
+        """SPEC §4's facts of this patient's diary. Reads the diary (unless `days` is given),
+        the reviews and the PGIC answers; with `reuse_summary`, the review point and PGIC
+        come from the stored summary instead: right after a diary entry, which changes
+        neither."""
         if days is None:
             from .diary import DailyEntry  # the diary module builds on this one
 
             days = DailyEntry.objects.for_patient(self).days()
-        pgic = dict(self.pgic_answers.values_list("review_point", "value"))
-        return review.evaluate(
-            days,
-            today=today or self.diary_today(),
+        stored = self._stored_summary() if reuse_summary else None
+        if stored is not None:
+            point, week, answer = stored.review_point, stored.review_week, stored.pgic
+        else:
+            reviews = self.reviews.values_list("point", "next_week")
+            point, week = review.next_review([review.Review(p, w) for p, w in reviews])
+            answer = (
+                self.pgic_answers.filter(review_point=point).values_list("value", flat=True).first()
+            )
+        return review.facts(
+            [d for d in days if d.date <= self.diary_today()],
             outcome=self.primary_outcome,
             enrolment_answer=self.enrolment_answer,
-            pgic=pgic,
+            point=point,
+            week=week,
+            pgic=answer,
         )
+
+    def _stored_summary(self) -> Any:
+        try:
+            return self.summary  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None
+
+    def evaluate(
+        self, *, days: list[review.Day] | None = None, today: dt.date | None = None
+    ) -> review.Evaluation:
+        """SPEC §4 for this patient today, computed from the whole diary."""
+        return review.status(self.facts(days=days), today or self.diary_today())
+
+    def status(self, today: dt.date | None = None) -> review.Evaluation:
+        """Today's status from the stored summary (one row), as fresh as the diary: it is
+        rewritten with every change. Falls back to the diary when none is stored yet."""
+        stored = self._stored_summary()
+        if stored is None:
+            return self.evaluate(today=today)
+        return review.status(stored.facts(), today or self.diary_today())
 
     def local_now(self, now: dt.datetime | None = None) -> dt.datetime:
         return (now or timezone.now()).astimezone(self.zone)

@@ -55,7 +55,7 @@ def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
     context = {
         "day": day,
         "is_today": day == patient.diary_today(),
-        "evaluation": evaluation or patient.evaluate(days=entries.days()),
+        "evaluation": evaluation or patient.status(),
         "form": form,
         "saved": saved,
         "existing": existing,

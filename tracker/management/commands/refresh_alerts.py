@@ -15,7 +15,7 @@ class Command(BaseCommand):
         before = Alert.objects.count()
         patients = 0
         for patient in Patient.objects.select_related("user").iterator():
-            services.refresh_alerts(patient)
+            services.refresh_patient(patient)
             patients += 1
         raised = Alert.objects.count() - before
         self.stdout.write(f"Checked {patients} patients; {raised} new alerts.")

@@ -1,0 +1,38 @@
+"""Writing the audit log: one call per event, inside the transaction of what it records."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditAction, AuditEvent, AuditOutcome, Patient, User
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR is the proxy's address behind a proxy; the proxy must then set it (e.g.
+    # gunicorn --forwarded-allow-ips) rather than the app trusting X-Forwarded-For blindly.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    patient: Patient | None = None,
+    obj: models.Model | None = None,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+    ip: str | None = None,
+    email: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_email=actor.email if actor else email,
+        role=actor.role if actor else "",
+        clinic_id=actor.clinic_id if actor else (patient.user.clinic_id if patient else None),
+        action=action,
+        patient=patient,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        outcome=outcome,
+        ip=ip,
+    )
