@@ -42,8 +42,13 @@ def test_signing_out_ends_the_session(patient_client):
     assert patient_client.get("/diary/").status_code == 302
 
 
-def test_staff_land_on_their_home_page(client, clinician):
+def test_clinicians_land_on_their_panel(client, clinician):
     client.force_login(clinician)
+    assert client.get("/")["Location"] == "/clinic/"
+
+
+def test_clinic_admins_land_on_their_home_page(client, clinic_admin):
+    client.force_login(clinic_admin)
     response = client.get("/")
     assert response.status_code == 200
     assert "Riverside Pain Clinic" in response.content.decode()

@@ -30,3 +30,16 @@ def patient_required(view: View) -> View:
         return view(request, *args, patient=patient, **kwargs)
 
     return wrapper
+
+
+def clinician_required(view: View) -> View:
+    """Only for a signed-in clinician of a clinic; the view receives them as `clinician`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User) or user.role != User.Role.CLINICIAN or not user.clinic_id:
+            raise PermissionDenied("This page is for clinicians.")
+        return view(request, *args, clinician=user, **kwargs)
+
+    return wrapper

@@ -109,7 +109,8 @@
       config.plugins = [windowsPlugin];
       new window.Chart(canvas, config);
     }
-    section.querySelector("details.numbers").open = false;
+    const numbers = section.querySelector("details.numbers");
+    if (numbers) numbers.open = false;
   }
 
   function init(root) {

@@ -25,4 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the page their role starts on."""
     if getattr(request.user, "is_patient", False):
         return redirect("diary")
+    if getattr(request.user, "is_clinician", False):
+        return redirect("clinician_panel")
     return render(request, "home.html")

@@ -1,0 +1,90 @@
+"""A clinician works through an urgent alert and a 6-week review, in real Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tracker import services
+from tracker.models import Alert, ClinicalReview, DailyEntry
+
+from .browser import sign_in
+from .factories import PASSWORD, EntryFactory, PatientFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def clinic_day(patient, clinic, clinician):
+    """`patient` at their 6-week review (today, not yet logged), with an opioid logged on
+    day 31; two quieter patients."""
+    today = patient.diary_today()
+    start = today - dt.timedelta(days=41)
+    rows = [
+        EntryFactory.build(
+            patient=patient,
+            date=start - dt.timedelta(days=n),
+            dose_taken=False,
+            dose_mg=None,
+            time_taken=None,
+            pain=7,
+        )
+        for n in range(1, 8)
+    ] + [
+        EntryFactory.build(
+            patient=patient,
+            date=start + dt.timedelta(days=n),
+            dose_mg=Decimal("1.5"),
+            pain=7,
+            opioid_taken=n == 30,
+            opioid_name="codeine" if n == 30 else "",
+        )
+        for n in range(41)
+    ]
+    DailyEntry.objects.bulk_create(rows)
+    services.refresh_patient(patient)
+    for name in ("Zed", "Yara"):
+        other = PatientFactory(user__first_name=name, user__clinic=clinic, clinician=clinician)
+        EntryFactory(patient=other)
+        services.refresh_patient(other)
+    return patient
+
+
+def test_a_clinician_acts_on_an_opioid_alert_and_a_review(
+    page, browser, live_server, clinic_day, clinician
+):
+    patient = clinic_day
+    sign_in(page, clinician.email, PASSWORD)
+    page.wait_for_url("**/clinic/")
+    first = page.locator(".panel-row").first
+    assert "Ada" in first.inner_text() and "urgent" in first.inner_text()
+
+    first.get_by_role("link").click()
+    page.get_by_role("heading", name="Response evaluation").wait_for()
+    alert = page.locator(".alert", has_text="Opioid use")
+    alert.get_by_role("button", name="Acknowledge").click()
+    page.get_by_text(f"Acknowledged by {clinician.display_name}").wait_for()
+    assert Alert.objects.get(patient=patient, kind="opioid").acknowledged_by == clinician
+
+    page.get_by_role("link", name="Record a review").click()
+    page.get_by_role("group", name="Outcome").get_by_text("Increase dose").click()
+    page.get_by_label("Note").fill("No response at 1.5 mg; going up.")
+    page.get_by_role("button", name="Record review").click()
+    page.wait_for_url(f"**/clinic/patients/{patient.pk}/prescription/")
+    assert ClinicalReview.objects.get(patient=patient).outcome == "increase_dose"
+
+    page.get_by_label("Dose (mg)").first.fill("3")
+    page.get_by_role("button", name="Save prescription").click()
+    page.wait_for_url(f"**/clinic/patients/{patient.pk}/")
+    assert page.csp_errors == []
+
+    patient_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    phone = patient_context.new_page()
+    sign_in(phone, patient.user.email, PASSWORD)
+    phone.wait_for_url("**/diary/")
+    assert phone.get_by_label("Dose (mg)").input_value() == "3.0"
+    patient_context.close()

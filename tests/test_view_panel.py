@@ -1,0 +1,123 @@
+"""The clinician's panel: sorted by need, filtered and searched in the URL, constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker import services
+from tracker.models import DailyEntry
+
+from .factories import EntryFactory, PatientFactory
+
+
+def diary(patient, days, *, ago=0, **values):
+    today = patient.diary_today()
+    DailyEntry.objects.bulk_create(
+        EntryFactory.build(patient=patient, date=today - dt.timedelta(days=ago + n), **values)
+        for n in range(days)
+    )
+    services.refresh_patient(patient)
+
+
+@pytest.fixture
+def clinic_patients(clinic, clinician):
+    """Four patients of `clinician`, one for each reason to be near the top."""
+
+    def make(name, **kw):
+        return PatientFactory(
+            user__first_name=name,
+            user__last_name="Test",
+            user__clinic=clinic,
+            clinician=clinician,
+            **kw,
+        )
+
+    quiet = make("Quinn")  # logs daily, nothing to see
+    diary(quiet, 20)
+    silent = make("Sasha")  # stopped logging 6 days ago
+    diary(silent, 20, ago=6)
+    due = make("Dana")  # 6-week review due today, pain unchanged since the week before LDN
+    diary(due, 7, ago=42, dose_taken=False, dose_mg=None, time_taken=None)
+    diary(due, 42)
+    urgent = make("Uma")  # took an opioid
+    diary(urgent, 10)
+    EntryFactory(
+        patient=urgent,
+        date=urgent.diary_today() - dt.timedelta(days=12),
+        opioid_taken=True,
+        opioid_name="codeine",
+    )
+    services.refresh_patient(urgent)
+    return {"quiet": quiet, "silent": silent, "due": due, "urgent": urgent}
+
+
+def names(response):
+    return [row.patient.user.first_name for row in response.context["rows"]]
+
+
+def test_urgent_first_then_review_due_then_longest_silence(client, clinician, clinic_patients):
+    client.force_login(clinician)
+    assert names(client.get("/clinic/")) == ["Uma", "Dana", "Sasha", "Quinn"]
+
+
+def test_each_row_shows_what_a_clinician_needs(client, clinician, clinic_patients):
+    client.force_login(clinician)
+    html = client.get("/clinic/").content.decode()
+    assert "Review due · No response" in html
+    assert "1 open, 1 urgent" in html
+    assert "6 days ago" in html
+    assert "Fibromyalgia" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("alerts=on", ["Uma", "Dana", "Sasha"]),
+        ("review=on", ["Dana"]),
+        ("silent=on", ["Sasha"]),
+        ("q=sas", ["Sasha"]),
+        ("q=test+uma", ["Uma"]),
+        ("q=nobody", []),
+    ],
+)
+def test_filters_and_search_come_from_the_url(client, clinician, clinic_patients, query, expected):
+    client.force_login(clinician)
+    assert names(client.get(f"/clinic/?{query}")) == expected
+
+
+def test_htmx_gets_only_the_results(client, clinician, clinic_patients):
+    client.force_login(clinician)
+    response = client.get("/clinic/?review=on", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "Dana" in html and "Quinn" not in html
+
+
+def test_a_clinician_sees_only_assigned_patients(client, other_clinician, clinic_patients):
+    client.force_login(other_clinician)
+    assert names(client.get("/clinic/")) == []
+
+
+@pytest.mark.parametrize("count", [5, 300])
+def test_the_panel_costs_the_same_queries_for_5_or_300_patients(
+    client, clinic, clinician, count, django_assert_max_num_queries
+):
+    patients = [PatientFactory(user__clinic=clinic, clinician=clinician) for _ in range(count)]
+    today = patients[0].diary_today()
+    DailyEntry.objects.bulk_create(
+        (
+            EntryFactory.build(patient=p, date=today - dt.timedelta(days=n))
+            for p in patients
+            for n in range(180)
+        ),
+        batch_size=2000,
+    )
+    for p in patients:
+        services.refresh_patient(p)
+    client.force_login(clinician)
+    with django_assert_max_num_queries(10) as captured:
+        response = client.get("/clinic/")
+    assert len(response.context["rows"]) == count
+    assert len(captured.captured_queries) <= 4  # session, user, patients (+ their alerts)

@@ -1,0 +1,106 @@
+"""Prescriptions and titration plans; the patient's Today prefill follows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tracker.models import AuditEvent, Prescription
+
+
+def form(day, **overrides):
+    data = {
+        "dose_mg": "3.0",
+        "start_date": day.isoformat(),
+        "timing": "bedtime",
+        "usual_time": "21:30",
+        "formulation": "capsule",
+        "concentration": "",
+        "step-TOTAL_FORMS": "4",
+        "step-INITIAL_FORMS": "0",
+        "step-MIN_NUM_FORMS": "0",
+        "step-MAX_NUM_FORMS": "8",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_new_dose_is_prefilled_on_the_patients_today(client, clinician, patient):
+    client.force_login(clinician)
+    today = patient.diary_today()
+    response = client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="change_prescription", patient=patient).exists()
+    client.force_login(patient.user)
+    initial = client.get("/diary/").context["form"].initial
+    assert (initial["dose_mg"], initial["time_taken"]) == (Decimal("3.0"), dt.time(21, 30))
+
+
+def test_a_titration_plan_is_followed_step_by_step(client, clinician, patient):
+    client.force_login(clinician)
+    today = patient.diary_today()
+    steps = {
+        "step-0-start_date": (today + dt.timedelta(days=7)).isoformat(),
+        "step-0-dose_mg": "3.0",
+        "step-1-start_date": (today + dt.timedelta(days=14)).isoformat(),
+        "step-1-dose_mg": "4.5",
+    }
+    client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, dose_mg="1.5", **steps))
+    rx = Prescription.objects.filter(patient=patient)
+    assert rx.current_on(today).dose_mg == Decimal("1.5")
+    assert rx.current_on(today + dt.timedelta(days=8)).dose_mg == Decimal("3.0")
+    assert rx.current_on(today + dt.timedelta(days=30)).dose_mg == Decimal("4.5")
+
+
+def test_a_new_plan_replaces_steps_not_yet_started_and_keeps_the_history(
+    client, clinician, patient
+):
+    client.force_login(clinician)
+    today = patient.diary_today()
+    later = {
+        "step-0-start_date": (today + dt.timedelta(days=7)).isoformat(),
+        "step-0-dose_mg": "6.0",
+    }
+    client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, **later))
+    client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, dose_mg="2.0"))
+    doses = list(patient.prescriptions.order_by("start_date").values_list("dose_mg", flat=True))
+    assert doses == [Decimal("1.5"), Decimal("2.0")]  # the 60-day-old one stays as history
+
+
+def test_a_liquid_needs_its_concentration_and_shows_millilitres(client, clinician, patient):
+    client.force_login(clinician)
+    today = patient.diary_today()
+    url = f"/clinic/patients/{patient.pk}/prescription/"
+    response = client.post(url, form(today, formulation="liquid"))
+    assert "concentration" in response.context["form"].errors
+    client.post(url, form(today, formulation="liquid", dose_mg="4.5", concentration="1.5"))
+    rx = patient.prescriptions.current_on(today)
+    assert rx.dose_ml == Decimal("3.00")
+    assert "3 mL of 1.5 mg/mL" in client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"dose_mg": "0"}, "between 0.1 and 12.0 mg"),
+        ({"dose_mg": "4.55"}, "steps of 0.1 mg"),
+        ({"usual_time": "25:00"}, "Enter a time"),
+        ({"timing": "noon"}, "Select a valid choice"),
+        ({"start_date": "2000-01-01"}, "starts today or later"),
+        ({"step-0-start_date": "2000-01-01", "step-0-dose_mg": "3.0"}, "after the first dose"),
+        ({"step-0-dose_mg": "3.0"}, "Choose the date of this step"),
+    ],
+)
+def test_bad_prescriptions_are_explained_and_change_nothing(
+    client, clinician, patient, overrides, message
+):
+    client.force_login(clinician)
+    before = list(Prescription.objects.values_list("id", "dose_mg"))
+    response = client.post(
+        f"/clinic/patients/{patient.pk}/prescription/", form(patient.diary_today(), **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert list(Prescription.objects.values_list("id", "dose_mg")) == before

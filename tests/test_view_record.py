@@ -1,0 +1,134 @@
+"""A patient's record for their clinician: evaluation, alerts, diary, notes; audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker import services
+from tracker.models import Alert, AuditEvent, ClinicianNote, DailyEntry
+
+from .factories import EntryFactory
+
+
+@pytest.fixture
+def opioid_alert(patient):
+    EntryFactory(patient=patient, opioid_taken=True, opioid_name="tramadol", note="Bad flare")
+    services.refresh_patient(patient)
+    return Alert.objects.get(patient=patient)
+
+
+def test_the_record_shows_the_evaluation_alerts_diary_and_notes(
+    client, clinician, patient, opioid_alert
+):
+    client.force_login(clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    for text in (
+        "Response evaluation",
+        "Opioid use",
+        "tramadol",
+        "Bad flare",
+        "Clinician notes",
+        "Reviews",
+        "Prescriptions",
+        'id="trends-data"',
+    ):
+        assert text in html
+
+
+def test_viewing_a_record_is_audited(client, clinician, patient):
+    client.force_login(clinician)
+    client.get(f"/clinic/patients/{patient.pk}/", REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.get(action="view_record")
+    assert (event.actor, event.role, event.clinic, event.patient, event.ip) == (
+        clinician,
+        "clinician",
+        clinician.clinic,
+        patient,
+        "10.1.2.3",
+    )
+
+
+def test_another_clinicians_patient_is_not_found_and_not_audited_as_viewed(
+    client, other_clinician, patient
+):
+    client.force_login(other_clinician)
+    assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 404
+    assert not AuditEvent.objects.filter(action="view_record").exists()
+
+
+def test_acknowledging_an_alert_records_who_and_when(client, clinician, patient, opioid_alert):
+    client.force_login(clinician)
+    response = client.post(
+        f"/clinic/alerts/{opioid_alert.pk}/acknowledge/", headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        f'<li class="alert alert--p0 alert--done" id="alert-{opioid_alert.pk}"'
+    )
+    assert f"Acknowledged by {clinician.display_name}" in html
+    opioid_alert.refresh_from_db()
+    assert opioid_alert.acknowledged_by == clinician
+    assert opioid_alert.acknowledged_at is not None
+    assert AuditEvent.objects.filter(action="acknowledge_alert", patient=patient).count() == 1
+
+
+def test_acknowledging_twice_keeps_the_first(
+    client, clinician, other_clinician, patient, opioid_alert
+):
+    client.force_login(clinician)
+    client.post(f"/clinic/alerts/{opioid_alert.pk}/acknowledge/")
+    first = Alert.objects.get().acknowledged_at
+    client.post(f"/clinic/alerts/{opioid_alert.pk}/acknowledge/")
+    assert Alert.objects.get().acknowledged_at == first
+    assert AuditEvent.objects.filter(action="acknowledge_alert").count() == 1
+
+
+def test_another_clinician_cannot_acknowledge(client, other_clinician, opioid_alert):
+    client.force_login(other_clinician)
+    assert client.post(f"/clinic/alerts/{opioid_alert.pk}/acknowledge/").status_code == 404
+    assert Alert.objects.get().acknowledged_at is None
+
+
+def test_notes_are_added_and_listed_newest_first(client, clinician, patient):
+    client.force_login(clinician)
+    url = f"/clinic/patients/{patient.pk}/notes/"
+    client.post(url, {"text": "Discussed morning dosing."})
+    response = client.post(url, {"text": "Phoned about the flare."}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.index("Phoned about the flare.") < html.index("Discussed morning dosing.")
+    assert ClinicianNote.objects.filter(patient=patient, author=clinician).count() == 2
+    assert AuditEvent.objects.filter(action="add_note").count() == 2
+
+
+def test_an_empty_note_is_refused(client, clinician, patient):
+    client.force_login(clinician)
+    response = client.post(f"/clinic/patients/{patient.pk}/notes/", {"text": "   "})
+    assert response.status_code == 200
+    assert "Write the note first." in response.content.decode()
+    assert not ClinicianNote.objects.exists()
+
+
+def test_the_range_switch_returns_the_charts_only(client, clinician, patient):
+    EntryFactory(patient=patient)
+    client.force_login(clinician)
+    response = client.get(
+        f"/clinic/patients/{patient.pk}/?range=4w", headers={"HX-Request": "true"}
+    )
+    assert response.content.decode().startswith('<section id="trends"')
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("days", [1, 365])
+def test_the_record_stays_within_its_query_budget(
+    client, clinician, patient, days, django_assert_max_num_queries
+):
+    today = patient.diary_today()
+    DailyEntry.objects.bulk_create(
+        EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n)) for n in range(days)
+    )
+    services.refresh_patient(patient)
+    client.force_login(clinician)
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 200

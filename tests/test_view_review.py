@@ -1,0 +1,109 @@
+"""Recording a review: the snapshot as it was, review due cleared, the next point set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tracker import services
+from tracker.models import AuditEvent, ClinicalReview, DailyEntry
+
+from .factories import EntryFactory
+
+
+@pytest.fixture
+def due(patient):
+    """`patient` at their 6-week review: pain 7 before LDN, 6 now (14 % better)."""
+    today = patient.diary_today()
+    start = today - dt.timedelta(days=41)
+    rows = [
+        EntryFactory.build(
+            patient=patient,
+            date=start - dt.timedelta(days=n),
+            dose_taken=False,
+            dose_mg=None,
+            time_taken=None,
+            pain=7,
+        )
+        for n in range(1, 8)
+    ] + [
+        EntryFactory.build(
+            patient=patient, date=start + dt.timedelta(days=n), dose_mg=Decimal("4.5"), pain=6
+        )
+        for n in range(42)
+    ]
+    DailyEntry.objects.bulk_create(rows)
+    services.refresh_patient(patient)
+    return patient
+
+
+def test_a_review_keeps_the_evaluation_and_clears_review_due(client, clinician, due):
+    assert due.status().review_due
+    client.force_login(clinician)
+    response = client.post(
+        f"/clinic/patients/{due.pk}/review/",
+        {"outcome": "continue", "note": "Try two more weeks.", "next_week": "12"},
+    )
+    assert response.status_code == 302
+    review = ClinicalReview.objects.get(patient=due)
+    assert (review.point, review.outcome, review.next_week, review.recorded_by) == (
+        1,
+        "continue",
+        12,
+        clinician,
+    )
+    assert review.snapshot["verdict"] == "partial"
+    assert review.snapshot["percent_better"] == 14
+    due.refresh_from_db()
+    status = due.status()
+    assert not status.review_due
+    assert (status.review_point, status.review_week) == (2, 12)
+    assert status.review_on == status.day_one + dt.timedelta(days=83)
+    assert AuditEvent.objects.filter(action="record_review", patient=due).count() == 1
+
+
+def test_increase_dose_leads_on_to_the_prescription(client, clinician, due):
+    client.force_login(clinician)
+    response = client.post(
+        f"/clinic/patients/{due.pk}/review/", {"outcome": "increase_dose", "next_week": "12"}
+    )
+    assert response["Location"] == f"/clinic/patients/{due.pk}/prescription/"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"outcome": "", "next_week": "12"}, "outcome"),
+        ({"outcome": "cure", "next_week": "12"}, "outcome"),
+        ({"outcome": "continue", "next_week": "3"}, "next_week"),
+        ({"outcome": "continue", "next_week": "500"}, "next_week"),
+        ({"outcome": "continue", "next_week": "twelve"}, "next_week"),
+        ({"outcome": "continue", "next_week": "12", "note": "x" * 4001}, "note"),
+    ],
+)
+def test_bad_review_input_is_explained_and_saves_nothing(client, clinician, due, data, field):
+    client.force_login(clinician)
+    response = client.post(f"/clinic/patients/{due.pk}/review/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not ClinicalReview.objects.exists()
+
+
+def test_a_forged_point_or_patient_is_ignored(client, clinician, due, other_patient):
+    client.force_login(clinician)
+    client.post(
+        f"/clinic/patients/{due.pk}/review/",
+        {"outcome": "continue", "next_week": "12", "point": "9", "patient": other_patient.pk},
+    )
+    assert list(ClinicalReview.objects.values_list("patient", "point")) == [(due.pk, 1)]
+
+
+def test_no_review_before_treatment_starts(client, clinician, patient):
+    client.force_login(clinician)
+    response = client.post(
+        f"/clinic/patients/{patient.pk}/review/", {"outcome": "continue", "next_week": "12"}
+    )
+    assert "LDN has not started yet" in response.content.decode()
+    assert not ClinicalReview.objects.exists()

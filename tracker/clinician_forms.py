@@ -1,0 +1,217 @@
+"""The clinician's forms: panel filters, notes, reviews and prescriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+
+from .models import DOSE_MAX, DOSE_MIN, Formulation, ReviewOutcome, Timing
+
+DOSE_ERRORS = {
+    "required": "Enter the dose in mg, e.g. 4.5.",
+    "invalid": "Enter the dose as a number of mg, e.g. 4.5.",
+    "min_value": "The dose must be between 0.1 and 12.0 mg.",
+    "max_value": "The dose must be between 0.1 and 12.0 mg.",
+    "max_digits": "The dose must be between 0.1 and 12.0 mg.",
+    "max_whole_digits": "The dose must be between 0.1 and 12.0 mg.",
+    "max_decimal_places": "Use steps of 0.1 mg, e.g. 1.5 or 4.5.",
+}
+
+
+def dose_field(label: str = "Dose (mg)", *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=DOSE_MIN,
+        max_value=DOSE_MAX,
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages=DOSE_ERRORS,
+    )
+
+
+class PanelFilters(forms.Form):
+    q = forms.CharField(
+        label="Search by name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    alerts = forms.BooleanField(label="Open alerts", required=False)
+    review = forms.BooleanField(label="Review due", required=False)
+    silent = forms.BooleanField(label="Not logging", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write the note first.",
+            "max_length": "Keep the note to 4,000 characters or fewer.",
+        },
+    )
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Write the note first.")
+        return text
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "choices choices--list"}),
+        error_messages={"required": "Choose the outcome of the review."},
+    )
+    note = forms.CharField(
+        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_week = forms.IntegerField(
+        label="Next review in week",
+        min_value=1,
+        max_value=104,
+        initial=12,
+        error_messages={
+            "required": "Enter the week of the next review, e.g. 12.",
+            "invalid": "Enter the week as a whole number, e.g. 12.",
+            "min_value": "The next review must be in week 1 to 104.",
+            "max_value": "The next review must be in week 1 to 104.",
+        },
+    )
+
+    def __init__(self, *args: Any, current_week: int, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.current_week = current_week
+
+    def clean_next_week(self) -> int:
+        week: int = self.cleaned_data["next_week"]
+        if week <= self.current_week:
+            raise ValidationError(
+                f"The next review must come after this week (week {self.current_week})."
+            )
+        return week
+
+
+class PrescriptionForm(forms.Form):
+    dose_mg = dose_field()
+    start_date = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose the start date.", "invalid": "Enter a date."},
+    )
+    timing = forms.ChoiceField(
+        label="When",
+        choices=Timing.choices,
+        widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
+    )
+    usual_time = forms.TimeField(
+        label="Usual time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter the usual time.", "invalid": "Enter a time as HH:MM."},
+    )
+    formulation = forms.ChoiceField(
+        label="Formulation",
+        choices=Formulation.choices,
+        widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
+    )
+    concentration = forms.DecimalField(
+        label="Liquid concentration (mg per mL)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "Enter mg per mL as a number, e.g. 1.",
+            "min_value": "The concentration must be more than 0.",
+            "max_digits": "Enter mg per mL below 1,000.",
+            "max_whole_digits": "Enter mg per mL below 1,000.",
+            "max_decimal_places": "Use at most 2 decimal places.",
+        },
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["start_date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_start_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["start_date"]
+        if day < self.today:
+            raise ValidationError(
+                f"A prescription starts today or later ({date_format(self.today, 'j M Y')})."
+            )
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("formulation") == Formulation.LIQUID:
+            if data.get("concentration") is None and "concentration" not in self.errors:
+                self.add_error("concentration", "A liquid needs its concentration in mg per mL.")
+        else:
+            data["concentration"] = None
+        return data
+
+
+class StepForm(forms.Form):
+    """One later step of a titration plan."""
+
+    start_date = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date."},
+    )
+    dose_mg = dose_field("Dose (mg)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, mg = data.get("start_date"), data.get("dose_mg")
+        if day and mg is None and "dose_mg" not in self.errors:
+            self.add_error("dose_mg", "Enter the dose for this step.")
+        if mg is not None and not day and "start_date" not in self.errors:
+            self.add_error("start_date", "Choose the date of this step.")
+        return data
+
+
+class BaseStepFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def steps(self) -> list[tuple[dt.date, Decimal]]:
+        return [
+            (f.cleaned_data["start_date"], f.cleaned_data["dose_mg"])
+            for f in self.forms
+            if f.cleaned_data.get("start_date")
+        ]
+
+
+StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=4, max_num=8)
+
+
+def plan_errors(start: dt.date, steps: list[tuple[dt.date, Decimal]]) -> list[str]:
+    """What is wrong with a titration plan: steps after the start, on different days."""
+    errors = []
+    days = [day for day, _ in steps]
+    if any(day <= start for day in days):
+        errors.append("Each later step must start after the first dose's date.")
+    if len(set(days)) != len(days):
+        errors.append("Two steps cannot start on the same day.")
+    return errors
