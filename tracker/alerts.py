@@ -10,7 +10,7 @@ from enum import IntEnum, StrEnum
 
 from django.utils.formats import date_format
 
-from .review import Day, Evaluation, Phase, Verdict
+from .review import Day, Evaluation, Phase
 
 SLEEP_WINDOW, SLEEP_BAD_DAYS = 14, 10
 HEADACHE_RUN = 3
@@ -151,11 +151,9 @@ def _review(ev: Evaluation) -> Signal | None:
     if ev.phase != Phase.REVIEW_DUE or ev.review_on is None:
         return None
     verdict = ev.verdict_label.lower() if ev.verdict else "due"
-    if ev.verdict in (Verdict.NO_RESPONSE, Verdict.WORSE):
-        lead = f"Week-{ev.review_week} review due: {verdict}."
-    else:
-        lead = f"Week-{ev.review_week} review due ({verdict})."
-    return Signal(Kind.REVIEW, ev.review_on, f"{lead} {ev.explanation}")
+    return Signal(
+        Kind.REVIEW, ev.review_on, f"Week-{ev.review_week} review due: {verdict}. {ev.explanation}"
+    )
 
 
 def _runs(dates: Sequence[dt.date]) -> Iterator[tuple[dt.date, int]]:

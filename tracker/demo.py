@@ -16,9 +16,10 @@ from typing import Any
 
 from django.db import transaction
 
-from . import services
+from . import review, services
 from .models import (
     Clinic,
+    ClinicalReview,
     Condition,
     DailyEntry,
     Dreams,
@@ -80,6 +81,7 @@ class Story:
     time_zone: str = "Europe/London"
     notes: dict[int, str] = field(default_factory=dict)
     pgic: int | None = None  # the answer given at the 6-week review point
+    reviewed: str = ""  # the outcome of a 6-week review already recorded
     what: str = ""  # what the story shows, printed with the logins
     expect: str = ""  # the verdict (or phase) SPEC §4 gives this story on any day
 
@@ -95,8 +97,8 @@ STORIES = [
     story(
         "grace", "Grace Holloway", Condition.FIBROMYALGIA, 0, treated_days=98, doses=TITRATE,
         pain=glide(7.2, 3.1, 8, 35), mood=glide(4.5, 7.0, 8, 35),
-        notes={20: "Walked to the shops without resting.", 60: "Good week."},
-        what="clear responder, 14 weeks on 4.5 mg", expect="responding",
+        notes={20: "Walked to the shops without resting.", 60: "Good week."}, reviewed="continue",
+        what="clear responder, reviewed at week 6; week-12 review now due", expect="responding",
     ),
     story(
         "tom", "Tom Baxter", Condition.FIBROMYALGIA, 0, treated_days=43, doses=TITRATE,
@@ -222,6 +224,8 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
             baseline_fatigue=story.enrolment_baseline.get("fatigue"),
         )
         entries += _write_story(patient, story, clinicians[story.clinician], today)
+        if story.reviewed:
+            _record_review(patient, story, clinicians[story.clinician])
         services.refresh_patient(patient)
         created += 1
     return created, entries
@@ -276,6 +280,22 @@ def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date
             answered_on=day_one + dt.timedelta(days=REVIEW_WEEK * 7 - 1),
         )
     return len(rows)
+
+
+def _record_review(patient: Patient, story: Story, clinician: User) -> None:
+    """The 6-week review as it was recorded on its day."""
+    days = DailyEntry.objects.for_patient(patient).days()
+    first = min(d.date for d in days if d.dose_taken)
+    on = first + dt.timedelta(days=REVIEW_WEEK * 7 - 1)
+    evaluation = patient.evaluate(days=[d for d in days if d.date <= on], today=on)
+    ClinicalReview.objects.create(
+        patient=patient,
+        point=1,
+        outcome=story.reviewed,
+        note="Good response. Continue 4.5 mg at bedtime.",
+        snapshot=review.snapshot(evaluation),
+        recorded_by=clinician,
+    )
 
 
 def _prescription_steps(story: Story) -> list[tuple[int, str, str]]:

@@ -1,0 +1,150 @@
+"""Time the clinician's panel for a clinic of any size (issue budget: median ≤ 150 ms for a
+clinician with 300 patients × 365 days of diary).
+
+    .venv/bin/python bench/panel.py [--patients 300] [--days 365] [--runs 30]
+        [--database-url sqlite:////tmp/ldn-bench.sqlite3 | postgres://postgres@127.0.0.1:5432/ldn_bench]
+
+The clinic is generated once per database (the same size is reused on later runs) through
+the same code the app uses, then the panel is requested through Django's test client with
+production settings (DEBUG off), and the median and 95th percentile are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def prepare_environment(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ldn_tracker.settings")
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghij")
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
+    os.environ["DJANGO_TESTING"] = "true"  # plain static files: no collectstatic needed
+    if url.startswith("postgres"):
+        import psycopg
+
+        parts = urlparse(url)
+        name = parts.path.lstrip("/")
+        admin = parts._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def generate(patients: int, days: int) -> object:
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from tracker import services
+    from tracker.models import Clinic, DailyEntry, Patient, User
+
+    name = f"Benchmark clinic {patients}x{days}"
+    clinic = Clinic.objects.filter(name=name).first()
+    if clinic is not None:
+        return User.objects.get(clinic=clinic, role="clinician")
+    started = time.perf_counter()
+    rng = random.Random(1)
+    with transaction.atomic():
+        clinic = Clinic.objects.create(name=name)
+        doctor = User.objects.create_user(
+            f"doctor-{patients}x{days}@bench.example", None, role="clinician", clinic=clinic
+        )
+        users = User.objects.bulk_create(
+            User(
+                email=f"p{i}-{patients}x{days}@bench.example",
+                first_name=f"Patient{i}",
+                last_name="Bench",
+                role="patient",
+                clinic=clinic,
+            )
+            for i in range(patients)
+        )
+        people = Patient.objects.bulk_create(
+            Patient(user=u, clinician=doctor, condition="fibromyalgia") for u in users
+        )
+        today = people[0].diary_today()
+        batch = []
+        for p in people:
+            for n in range(days):
+                treated = n < days - 7
+                batch.append(
+                    DailyEntry(
+                        patient=p,
+                        date=today - dt.timedelta(days=n),
+                        dose_taken=treated,
+                        dose_mg=Decimal("4.5") if treated else None,
+                        time_taken=dt.time(22) if treated else None,
+                        sleep_hours=Decimal("7"),
+                        sleep_quality=rng.randint(1, 5),
+                        dreams="normal",
+                        headache=rng.choice([0, 0, 3]),
+                        pain=rng.randint(2, 8),
+                        mood=rng.randint(3, 8),
+                        opioid_taken=rng.random() < 0.0005,
+                    )
+                )
+                if len(batch) >= 5000:
+                    DailyEntry.objects.bulk_create(batch)
+                    batch = []
+        DailyEntry.objects.bulk_create(batch)
+        for p in people:
+            services.refresh_patient(p)
+    print(f"Generated {patients} patients × {days} days in {time.perf_counter() - started:.1f} s")
+    return doctor
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=300)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database-url", default="sqlite:////tmp/ldn-bench.sqlite3")
+    args = parser.parse_args()
+    prepare_environment(args.database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0)
+    doctor = generate(args.patients, args.days)
+    client = Client()
+    client.force_login(doctor)
+    for _ in range(3):  # warm caches and connections
+        assert client.get("/clinic/").status_code == 200
+    samples = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        response = client.get("/clinic/")
+        samples.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/clinic/")
+    rows = response.content.count(b'<li class="panel-row')
+    samples.sort()
+    median, p95 = statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+    print(
+        f"{connection.vendor}: panel of {rows} patients × {args.days} days: "
+        f"median {median:.1f} ms, p95 {p95:.1f} ms, {len(queries)} queries ({args.runs} runs)"
+    )
+    print(f"budget 150 ms: {'within' if median <= 150 else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
