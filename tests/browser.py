@@ -53,7 +53,24 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def sign_in(page: Any, email: str, password: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign In").click()
+
+
+def totp_code(secret: str) -> str:
+    """The authenticator app's current code, as the phone would show it."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in_staff(page: Any, user: Any, password: str) -> None:
+    """Password, then the authenticator code: the two factors staff must use."""
+    sign_in(page, user.email, password)
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.get_by_label("Code").fill(totp_code(user.totp_secret))
+    page.get_by_role("button", name="Sign In").click()

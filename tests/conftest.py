@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from tracker.models import Patient, User
 
 from .browser import browser, page  # noqa: F401 (fixtures for the test_browser_* files)
-from .factories import ClinicFactory, PatientFactory, PrescriptionFactory, UserFactory
+from .factories import (
+    ClinicFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    UserFactory,
+    with_totp,
+)
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CHARTJS_SOURCE = "local"  # no network here; `make test` installs the copy
+    settings.ACCOUNT_RATE_LIMITS = False  # django-axes is the lockout under test
+    cache.clear()
 
 
 @pytest.fixture
@@ -28,30 +37,38 @@ def foreign_clinic(db):
 
 @pytest.fixture
 def clinician(clinic) -> User:
-    return UserFactory(email="dr.okafor@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+    return with_totp(
+        UserFactory(email="dr.okafor@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+    )
 
 
 @pytest.fixture
 def other_clinician(clinic) -> User:
-    return UserFactory(email="dr.lind@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+    return with_totp(
+        UserFactory(email="dr.lind@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+    )
 
 
 @pytest.fixture
 def foreign_clinician(foreign_clinic) -> User:
-    return UserFactory(
-        email="dr.moreau@example.org", role=User.Role.CLINICIAN, clinic=foreign_clinic
+    return with_totp(
+        UserFactory(email="dr.moreau@example.org", role=User.Role.CLINICIAN, clinic=foreign_clinic)
     )
 
 
 @pytest.fixture
 def clinic_admin(clinic) -> User:
-    return UserFactory(email="admin@example.org", role=User.Role.CLINIC_ADMIN, clinic=clinic)
+    return with_totp(
+        UserFactory(email="admin@example.org", role=User.Role.CLINIC_ADMIN, clinic=clinic)
+    )
 
 
 @pytest.fixture
 def foreign_admin(foreign_clinic) -> User:
-    return UserFactory(
-        email="admin@hilltop.example.org", role=User.Role.CLINIC_ADMIN, clinic=foreign_clinic
+    return with_totp(
+        UserFactory(
+            email="admin@hilltop.example.org", role=User.Role.CLINIC_ADMIN, clinic=foreign_clinic
+        )
     )
 
 

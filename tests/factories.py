@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tracker.models import Clinic, DailyEntry, Patient, Prescription, User
+from tracker.security import MFA_SESSION_KEY
 
 PASSWORD = "correct horse battery staple"
 
@@ -91,3 +93,18 @@ def valid_form_data(day: dt.date, **overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
+
+
+def with_totp(user: User) -> User:
+    """Give a staff member the authenticator app they must have (SPEC §7)."""
+    user.totp_secret = generate_totp_secret()  # type: ignore[attr-defined]
+    TOTP.activate(user, user.totp_secret)  # type: ignore[attr-defined]
+    return user
+
+
+def login(client, user: User) -> None:
+    """Sign `user` in as a completed sign-in would: for staff, with the second factor."""
+    client.force_login(user)
+    session = client.session
+    session[MFA_SESSION_KEY] = True
+    session.save()

@@ -1,16 +1,17 @@
 """Every URL × every person → the status they get (STYLE.md: access as a table).
 
-A URL pattern missing from the table fails `test_every_url_is_in_the_table`."""
+A URL pattern missing from the table fails `test_every_url_is_in_the_table`. Out-of-scope
+objects answer 404; pages for another role answer 403; anonymous people go to sign in."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tracker import services
+from tracker import accounts, services
 from tracker.models import Alert
 
-from .factories import EntryFactory
+from .factories import EntryFactory, login
 
 PEOPLE = [
     "anonymous",
@@ -23,15 +24,18 @@ PEOPLE = [
     "foreign_admin",
 ]
 
-PATIENT_PAGE = {"anonymous": 302, "patient": 200, "other_patient": 200, "default": 403}
-CLINICIAN_PAGE = {
+EVERYONE = {"default": 200}
+SIGNED_IN = {"anonymous": 302, "default": 200}
+SIGNED_OUT = {"anonymous": 200, "default": 302}
+PATIENTS = {"anonymous": 302, "patient": 200, "other_patient": 200, "default": 403}
+CLINICIANS = {
     "anonymous": 302,
     "clinician": 200,
     "other_clinician": 200,
     "foreign_clinician": 200,
     "default": 403,
 }
-# A page about `patient`, who is assigned to `clinician` only: other clinicians get a 404.
+# About `patient`, who is assigned to `clinician` only: other clinicians get a 404.
 ASSIGNED_ONLY = {
     "anonymous": 302,
     "clinician": 200,
@@ -39,30 +43,23 @@ ASSIGNED_ONLY = {
     "foreign_clinician": 404,
     "default": 403,
 }
+ADMINS = {"anonymous": 302, "clinic_admin": 200, "foreign_admin": 200, "default": 403}
+# About `clinic`'s people: its admin acts (and is redirected back), another clinic's gets 404.
+OWN_CLINIC = {"anonymous": 302, "clinic_admin": 302, "foreign_admin": 404, "default": 403}
+STAFF_ONLY_PAGE = {"anonymous": 302, "patient": 404, "other_patient": 404, "default": 302}
+RECOVERY_CODES = {"anonymous": 302, "default": 404}  # none are made until TOTP is set up
 
-# url name → (method, path, {person: expected status}); unspecified people get `default`.
+# url name → (method, path, {person: status}); a person not named gets "default".
 TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
-    "home": (
-        "get",
-        "/",
-        {
-            "anonymous": 302,
-            "patient": 302,
-            "other_patient": 302,
-            "clinic_admin": 200,
-            "foreign_admin": 200,
-            "default": 302,
-        },
-    ),
-    "login": ("get", "/sign-in/", {"anonymous": 200, "default": 302}),
-    "diary": ("get", "/diary/", PATIENT_PAGE),
-    "history": ("get", "/history/", PATIENT_PAGE),
-    "trends": ("get", "/trends/", PATIENT_PAGE),
-    # With no review point open, a patient's answer is refused with a message (not saved).
-    "pgic": ("post", "/review-question/", PATIENT_PAGE),
-    # GET is refused (signing out is a POST); anonymous people are sent to sign in first.
-    "logout": ("get", "/sign-out/", {"anonymous": 302, "default": 405}),
-    "clinician_panel": ("get", "/clinic/", CLINICIAN_PAGE),
+    "home": ("get", "/", {"anonymous": 302, "default": 302}),
+    "accept_invite": ("get", "/invite/{token}/", EVERYONE),
+    # The diary, history and trends of whoever is signed in.
+    "diary": ("get", "/diary/", PATIENTS),
+    "history": ("get", "/history/", PATIENTS),
+    "trends": ("get", "/trends/", PATIENTS),
+    # With no review point open, a patient's answer is refused with a message, not saved.
+    "pgic": ("post", "/review-question/", PATIENTS),
+    "clinician_panel": ("get", "/clinic/", CLINICIANS),
     "clinician_record": ("get", "/clinic/patients/{patient}/", ASSIGNED_ONLY),
     "clinician_review": ("get", "/clinic/patients/{patient}/review/", ASSIGNED_ONLY),
     "clinician_prescription": ("get", "/clinic/patients/{patient}/prescription/", ASSIGNED_ONLY),
@@ -74,8 +71,48 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
         "/clinic/alerts/{alert}/acknowledge/",
         {**ASSIGNED_ONLY, "clinician": 302},
     ),
-}
-# The Django admin is the platform operator's (SPEC §2); it has its own login and tests.
+    "admin_accounts": ("get", "/clinic-admin/", ADMINS),
+    "admin_invite": ("get", "/clinic-admin/invite/", ADMINS),
+    "admin_audit": ("get", "/clinic-admin/audit/", ADMINS),
+    "admin_resend": ("post", "/clinic-admin/invites/{invite}/resend/", OWN_CLINIC),
+    "admin_revoke": ("post", "/clinic-admin/invites/{invite}/revoke/", OWN_CLINIC),
+    "admin_set_active": ("post", "/clinic-admin/people/{person}/active/", OWN_CLINIC),
+    "admin_assign": ("post", "/clinic-admin/patients/{patient}/assign/", OWN_CLINIC),
+    # django-allauth: signing in and out, passwords, two-factor, sessions.
+    "account_login": ("get", "/accounts/login/", SIGNED_OUT),
+    "account_logout": ("get", "/accounts/logout/", {"anonymous": 302, "default": 200}),
+    "account_inactive": ("get", "/accounts/inactive/", EVERYONE),
+    "account_signup": ("get", "/accounts/signup/", SIGNED_OUT),  # closed: invites only
+    "account_reauthenticate": ("get", "/accounts/reauthenticate/", SIGNED_IN),
+    "account_email": ("get", "/accounts/email/", SIGNED_IN),
+    "account_email_verification_sent": ("get", "/accounts/confirm-email/", EVERYONE),
+    "account_confirm_email": ("get", "/accounts/confirm-email/not-a-key/", EVERYONE),
+    "account_change_password": ("get", "/accounts/password/change/", SIGNED_IN),
+    "account_set_password": ("get", "/accounts/password/set/", {"default": 302}),
+    "account_reset_password": ("get", "/accounts/password/reset/", EVERYONE),
+    "account_reset_password_done": ("get", "/accounts/password/reset/done/", EVERYONE),
+    "account_reset_password_from_key": (
+        "get",
+        "/accounts/password/reset/key/1-not-a-key/",
+        EVERYONE,
+    ),
+    "account_reset_password_from_key_done": ("get", "/accounts/password/reset/key/done/", EVERYONE),
+    "account_confirm_login_code": ("get", "/accounts/login/code/confirm/", {"default": 302}),
+    "mfa_index": ("get", "/accounts/2fa/", SIGNED_IN),
+    "mfa_authenticate": ("get", "/accounts/2fa/authenticate/", {"default": 302}),
+    # Setting up or changing the second factor asks for the password again first.
+    "mfa_reauthenticate": ("get", "/accounts/2fa/reauthenticate/", {**SIGNED_IN, "patient": 302,
+                                                                     "other_patient": 302}),
+    "mfa_activate_totp": ("get", "/accounts/2fa/totp/activate/", {"default": 302}),
+    "mfa_deactivate_totp": ("get", "/accounts/2fa/totp/deactivate/", STAFF_ONLY_PAGE),
+    "mfa_view_recovery_codes": ("get", "/accounts/2fa/recovery-codes/", RECOVERY_CODES),
+    "mfa_generate_recovery_codes": ("get", "/accounts/2fa/recovery-codes/generate/",
+                                    {"default": 302}),
+    "mfa_download_recovery_codes": ("get", "/accounts/2fa/recovery-codes/download/",
+                                    RECOVERY_CODES),
+    "usersessions_list": ("get", "/accounts/sessions/", SIGNED_IN),
+}  # fmt: skip
+# The Django admin is the platform operator's (SPEC §2), with its own sign-in.
 EXCLUDED_PREFIXES = ("admin/",)
 
 
@@ -99,11 +136,22 @@ CELLS = [(name, person) for name in TABLE for person in PEOPLE]
 
 
 @pytest.fixture
-def objects(patient):
-    """The ids a path may name: `patient` (assigned to `clinician`) and one of their alerts."""
+def objects(patient, other_patient, clinic, clinic_admin):
+    """The ids a path may name: `patient` (assigned to `clinician`), one of their alerts,
+    an invite of `clinic` and its link token."""
     EntryFactory(patient=patient, opioid_taken=True)
     services.refresh_patient(patient)
-    return {"patient": patient.pk, "alert": Alert.objects.get(patient=patient).pk}
+    pending, token = accounts.invite(
+        clinic=clinic, by=clinic_admin, email="new@example.org", role="clinician",
+        first_name="New", base_url="http://testserver/",
+    )  # fmt: skip
+    return {
+        "patient": patient.pk,
+        "alert": Alert.objects.get(patient=patient).pk,
+        "invite": pending.pk,
+        "token": token,
+        "person": other_patient.user.pk,
+    }
 
 
 @pytest.mark.parametrize(("name", "person"), CELLS)
@@ -112,11 +160,15 @@ def test_access(client, request, objects, name, person):
     path = path.format(**objects)
     if person != "anonymous":
         someone = request.getfixturevalue(person)
-        client.force_login(getattr(someone, "user", someone))
+        login(client, getattr(someone, "user", someone))
     status = expected.get(person, expected["default"])
     assert getattr(client, method)(path).status_code == status
 
 
+def test_the_table_has_a_cell_for_every_url_and_person():
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 44 * 8
+
+
 def test_anonymous_people_are_sent_to_sign_in(client, db):
     response = client.get("/history/")
-    assert response["Location"] == "/sign-in/?next=/history/"
+    assert response["Location"] == "/accounts/login/?next=/history/"

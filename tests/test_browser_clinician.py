@@ -10,7 +10,7 @@ import pytest
 from tracker import services
 from tracker.models import Alert, ClinicalReview, DailyEntry
 
-from .browser import sign_in
+from .browser import sign_in, sign_in_staff
 from .factories import PASSWORD, EntryFactory, PatientFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +56,7 @@ def test_a_clinician_acts_on_an_opioid_alert_and_a_review(
     page, browser, live_server, clinic_day, clinician
 ):
     patient = clinic_day
-    sign_in(page, clinician.email, PASSWORD)
+    sign_in_staff(page, clinician, PASSWORD)
     page.wait_for_url("**/clinic/")
     first = page.locator(".panel-row").first
     assert "Ada" in first.inner_text() and "urgent" in first.inner_text()

@@ -9,6 +9,8 @@ import pytest
 
 from tracker.models import AuditEvent, Prescription
 
+from .factories import login
+
 
 def form(day, **overrides):
     data = {
@@ -28,7 +30,7 @@ def form(day, **overrides):
 
 
 def test_a_new_dose_is_prefilled_on_the_patients_today(client, clinician, patient):
-    client.force_login(clinician)
+    login(client, clinician)
     today = patient.diary_today()
     response = client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today))
     assert response.status_code == 302
@@ -39,7 +41,7 @@ def test_a_new_dose_is_prefilled_on_the_patients_today(client, clinician, patien
 
 
 def test_a_titration_plan_is_followed_step_by_step(client, clinician, patient):
-    client.force_login(clinician)
+    login(client, clinician)
     today = patient.diary_today()
     steps = {
         "step-0-start_date": (today + dt.timedelta(days=7)).isoformat(),
@@ -57,7 +59,7 @@ def test_a_titration_plan_is_followed_step_by_step(client, clinician, patient):
 def test_a_new_plan_replaces_steps_not_yet_started_and_keeps_the_history(
     client, clinician, patient
 ):
-    client.force_login(clinician)
+    login(client, clinician)
     today = patient.diary_today()
     later = {
         "step-0-start_date": (today + dt.timedelta(days=7)).isoformat(),
@@ -70,7 +72,7 @@ def test_a_new_plan_replaces_steps_not_yet_started_and_keeps_the_history(
 
 
 def test_a_liquid_needs_its_concentration_and_shows_millilitres(client, clinician, patient):
-    client.force_login(clinician)
+    login(client, clinician)
     today = patient.diary_today()
     url = f"/clinic/patients/{patient.pk}/prescription/"
     response = client.post(url, form(today, formulation="liquid"))
@@ -96,7 +98,7 @@ def test_a_liquid_needs_its_concentration_and_shows_millilitres(client, clinicia
 def test_bad_prescriptions_are_explained_and_change_nothing(
     client, clinician, patient, overrides, message
 ):
-    client.force_login(clinician)
+    login(client, clinician)
     before = list(Prescription.objects.values_list("id", "dose_mg"))
     response = client.post(
         f"/clinic/patients/{patient.pk}/prescription/", form(patient.diary_today(), **overrides)

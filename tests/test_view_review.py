@@ -10,7 +10,7 @@ import pytest
 from tracker import services
 from tracker.models import AuditEvent, ClinicalReview, DailyEntry
 
-from .factories import EntryFactory
+from .factories import EntryFactory, login
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def due(patient):
 
 def test_a_review_keeps_the_evaluation_and_clears_review_due(client, clinician, due):
     assert due.status().review_due
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.post(
         f"/clinic/patients/{due.pk}/review/",
         {"outcome": "continue", "note": "Try two more weeks.", "next_week": "12"},
@@ -65,7 +65,7 @@ def test_a_review_keeps_the_evaluation_and_clears_review_due(client, clinician, 
 
 
 def test_increase_dose_leads_on_to_the_prescription(client, clinician, due):
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.post(
         f"/clinic/patients/{due.pk}/review/", {"outcome": "increase_dose", "next_week": "12"}
     )
@@ -84,7 +84,7 @@ def test_increase_dose_leads_on_to_the_prescription(client, clinician, due):
     ],
 )
 def test_bad_review_input_is_explained_and_saves_nothing(client, clinician, due, data, field):
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.post(f"/clinic/patients/{due.pk}/review/", data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -92,7 +92,7 @@ def test_bad_review_input_is_explained_and_saves_nothing(client, clinician, due,
 
 
 def test_a_forged_point_or_patient_is_ignored(client, clinician, due, other_patient):
-    client.force_login(clinician)
+    login(client, clinician)
     client.post(
         f"/clinic/patients/{due.pk}/review/",
         {"outcome": "continue", "next_week": "12", "point": "9", "patient": other_patient.pk},
@@ -101,7 +101,7 @@ def test_a_forged_point_or_patient_is_ignored(client, clinician, due, other_pati
 
 
 def test_no_review_before_treatment_starts(client, clinician, patient):
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.post(
         f"/clinic/patients/{patient.pk}/review/", {"outcome": "continue", "next_week": "12"}
     )

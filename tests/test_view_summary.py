@@ -5,13 +5,13 @@ from __future__ import annotations
 from tracker import services
 from tracker.models import AuditEvent
 
-from .factories import EntryFactory
+from .factories import EntryFactory, login
 
 
 def test_the_summary_has_what_a_printed_page_needs(client, clinician, patient):
     EntryFactory(patient=patient, liver_signs=True)
     services.refresh_patient(patient)
-    client.force_login(clinician)
+    login(client, clinician)
     html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
     for text in (
         "LDN summary",
@@ -29,6 +29,6 @@ def test_the_summary_has_what_a_printed_page_needs(client, clinician, patient):
 
 
 def test_printing_is_audited(client, clinician, patient):
-    client.force_login(clinician)
+    login(client, clinician)
     client.get(f"/clinic/patients/{patient.pk}/summary/")
     assert AuditEvent.objects.filter(action="print_summary", patient=patient).count() == 1

@@ -43,3 +43,16 @@ def clinician_required(view: View) -> View:
         return view(request, *args, clinician=user, **kwargs)
 
     return wrapper
+
+
+def clinic_admin_required(view: View) -> View:
+    """Only for a signed-in clinic admin; the view receives them as `admin`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User) or user.role != User.Role.CLINIC_ADMIN or not user.clinic_id:
+            raise PermissionDenied("This page is for clinic admins.")
+        return view(request, *args, admin=user, **kwargs)
+
+    return wrapper

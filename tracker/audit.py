@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.http import HttpRequest
 
-from .models import AuditAction, AuditEvent, AuditOutcome, Patient, User
+from .models import AuditAction, AuditEvent, AuditOutcome, Clinic, Patient, User
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -23,14 +23,23 @@ def record(
     outcome: AuditOutcome = AuditOutcome.SUCCESS,
     ip: str | None = None,
     email: str = "",
+    clinic: Clinic | None = None,
+    subject: User | None = None,
 ) -> AuditEvent:
+    """One event. The clinic is the actor's, or for an anonymous attempt the one of the
+    account it named, so that clinic's admins can read it."""
+    if clinic is not None:
+        clinic_id = clinic.pk
+    else:
+        clinic_id = actor.clinic_id if actor else (patient.user.clinic_id if patient else None)
     return AuditEvent.objects.create(
         actor=actor,
         actor_email=actor.email if actor else email,
         role=actor.role if actor else "",
-        clinic_id=actor.clinic_id if actor else (patient.user.clinic_id if patient else None),
+        clinic_id=clinic_id,
         action=action,
         patient=patient,
+        subject=subject,
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         outcome=outcome,

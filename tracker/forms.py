@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import date_format
@@ -212,19 +211,6 @@ def initial_from_entry(entry: DailyEntry) -> dict[str, Any]:
     for name in ("dose_mg", "sleep_hours"):
         values[name] = plain_number(values[name])
     return {**values, "date": entry.date, "version": entry.version}
-
-
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, labelled for an email address."""
-
-    username = UsernameField(
-        label="Email address",
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
-    error_messages = {
-        "invalid_login": "That email address and password do not match an active account.",
-        "inactive": "This account has been deactivated. Ask your clinic for help.",
-    }
 
 
 class PGICForm(forms.Form):

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts, clinician, patient
+from .views import accounts, clinic_admin, clinician, patient
 
 urlpatterns = [
     path("", accounts.home, name="home"),
-    path("sign-in/", accounts.sign_in, name="login"),
-    path("sign-out/", accounts.sign_out, name="logout"),
+    path("invite/<str:token>/", accounts.accept_invite, name="accept_invite"),
     path("diary/", patient.diary, name="diary"),
     path("history/", patient.history, name="history"),
     path("trends/", patient.trends, name="trends"),
@@ -25,4 +24,11 @@ urlpatterns = [
     path(
         "clinic/alerts/<int:pk>/acknowledge/", clinician.acknowledge, name="clinician_acknowledge"
     ),
+    path("clinic-admin/", clinic_admin.accounts_list, name="admin_accounts"),
+    path("clinic-admin/invite/", clinic_admin.invite, name="admin_invite"),
+    path("clinic-admin/invites/<int:pk>/resend/", clinic_admin.resend_invite, name="admin_resend"),
+    path("clinic-admin/invites/<int:pk>/revoke/", clinic_admin.revoke_invite, name="admin_revoke"),
+    path("clinic-admin/people/<int:pk>/active/", clinic_admin.set_active, name="admin_set_active"),
+    path("clinic-admin/patients/<int:pk>/assign/", clinic_admin.assign, name="admin_assign"),
+    path("clinic-admin/audit/", clinic_admin.audit_log, name="admin_audit"),
 ]

@@ -21,6 +21,23 @@ class AuditAction(models.TextChoices):
     RECORD_REVIEW = "record_review", "Recorded a review"
     ADD_NOTE = "add_note", "Added a clinician note"
     CHANGE_PRESCRIPTION = "change_prescription", "Changed a prescription"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
+    SIGN_OUT = "sign_out", "Signed out"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    PASSWORD_RESET = "password_reset", "Reset their password"
+    MFA_ENABLED = "mfa_enabled", "Turned on two-factor sign-in"
+    MFA_DISABLED = "mfa_disabled", "Turned off two-factor sign-in"
+    MFA_USED = "mfa_used", "Used the second factor"
+    MFA_RECOVERY_CODES = "mfa_recovery_codes", "Made new recovery codes"
+    INVITE_SENT = "invite_sent", "Sent an invite"
+    INVITE_RESENT = "invite_resent", "Resent an invite"
+    INVITE_REVOKED = "invite_revoked", "Revoked an invite"
+    INVITE_ACCEPTED = "invite_accepted", "Accepted an invite"
+    ACCOUNT_DEACTIVATED = "account_deactivated", "Deactivated an account"
+    ACCOUNT_REACTIVATED = "account_reactivated", "Reactivated an account"
+    PATIENT_ASSIGNED = "patient_assigned", "Assigned a patient to a clinician"
+    CLINIC_CREATED = "clinic_created", "Created a clinic"
 
 
 class AuditOutcome(models.TextChoices):
@@ -51,6 +68,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     patient = models.ForeignKey(
         Patient, null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    subject = models.ForeignKey(  # the account an account event is about
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=40, blank=True)

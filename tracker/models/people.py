@@ -276,3 +276,74 @@ def diary_date_at(local: dt.datetime, boundary: dt.time) -> dt.date:
     if local.time() < boundary:
         return local.date() - dt.timedelta(days=1)
     return local.date()
+
+
+class InviteQuerySet(models.QuerySet["Invite"]):
+    def pending(self) -> InviteQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invite(models.Model):
+    """An invitation to join a clinic: a single-use link, valid for 72 hours, where the
+    invitee sets a password. Only a hash of the link's token is stored."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=User.Role.choices)
+    # For a patient: who looks after them and what they are treated for.
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    condition = models.CharField(max_length=30, choices=Condition.choices, blank=True)
+    primary_outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PAIN)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["patient", "clinician", "clinic_admin"]),
+                name="invite_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="patient") | ~Q(condition=""),
+                name="invite_patient_has_condition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invite for {self.email} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,30 +1,62 @@
-"""Signing in and finding your way home."""
+"""Finding your way home, and joining a clinic from an invite link."""
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ..forms import SignInForm
-
-
-class SignInView(auth_views.LoginView):
-    form_class = SignInForm
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
-
-sign_in = SignInView.as_view()
-sign_out = auth_views.LogoutView.as_view()
+from .. import accounts
+from ..admin_forms import SetPasswordForm
+from ..audit import client_ip
+from ..models import User
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the page their role starts on."""
-    if getattr(request.user, "is_patient", False):
+    role = getattr(request.user, "role", None)
+    if role == User.Role.PATIENT:
         return redirect("diary")
-    if getattr(request.user, "is_clinician", False):
+    if role == User.Role.CLINICIAN:
         return redirect("clinician_panel")
+    if role == User.Role.CLINIC_ADMIN:
+        return redirect("admin_accounts")
     return render(request, "home.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
+    """The invite link: whoever holds it chooses a password, once, within 72 hours."""
+    pending = accounts.find_invite(token)
+    problem = None
+    if pending is None:
+        problem = "This invite link is not valid. Ask your clinic for a new one."
+    elif pending.status != "pending":
+        problem = {
+            "accepted": "This invite link was already used. Sign in instead.",
+            "revoked": "This invite was withdrawn. Ask your clinic for a new one.",
+            "expired": "This invite link has expired. Ask your clinic to send a new one.",
+        }[pending.status]
+    if problem:
+        return render(request, "account/accept_invite.html", {"problem": problem}, status=410)
+    assert pending is not None
+    applicant = User(
+        email=pending.email, first_name=pending.first_name, last_name=pending.last_name
+    )
+    form = SetPasswordForm(request.POST or None, user=applicant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.accept(
+                token=token, password=form.cleaned_data["password1"], ip=client_ip(request)
+            )
+        except accounts.InviteError as error:
+            return render(
+                request, "account/accept_invite.html", {"problem": str(error)}, status=410
+            )
+        messages.success(request, "Your password is set. Sign in to continue.")
+        return redirect("account_login")
+    return render(request, "account/accept_invite.html", {"form": form, "invite": pending})

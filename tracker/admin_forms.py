@@ -1,0 +1,113 @@
+"""The clinic admin's forms: invites, assignments and the audit log's filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from .models import AuditAction, Condition, Outcome, User
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Invite a",
+        choices=[("patient", "Patient"), ("clinician", "Clinician")],
+        widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),
+        error_messages={"required": "Choose patient or clinician."},
+    )
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter a valid email address.",
+        },
+    )
+    clinician = forms.ModelChoiceField(
+        label="Clinician (for a patient)", queryset=User.objects.none(), required=False
+    )
+    condition = forms.ChoiceField(
+        label="Condition (for a patient)", choices=[("", "—"), *Condition.choices], required=False
+    )
+    primary_outcome = forms.ChoiceField(
+        label="Primary outcome (for a patient)", choices=Outcome.choices, initial="pain"
+    )
+
+    def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = clinicians
+        self.fields["clinician"].label_from_instance = lambda u: u.display_name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") == "patient" and not data.get("condition"):
+            self.add_error("condition", "Choose the patient's condition.")
+        if data.get("role") == "clinician":
+            data.update(clinician=None, condition="")
+        return data
+
+
+class AssignForm(forms.Form):
+    clinician = forms.ModelChoiceField(
+        label="Clinician", queryset=User.objects.none(), required=False, empty_label="Nobody yet"
+    )
+
+    def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = clinicians
+        self.fields["clinician"].label_from_instance = lambda u: u.display_name
+
+
+class AuditFilters(forms.Form):
+    person = forms.CharField(label="Person (email)", required=False, max_length=254)
+    patient = forms.CharField(label="Patient (email)", required=False, max_length=254)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any"), *AuditAction.choices]
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SetPasswordForm(forms.Form):
+    """The invitee chooses a password (Django's validators: length 12+, not common)."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Type it again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data

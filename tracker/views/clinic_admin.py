@@ -1,0 +1,158 @@
+"""The clinic admin's pages: accounts, invites, assignments and the audit log. An admin
+sees who has an account and what happened, never what anyone logged in their diary."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import accounts
+from ..access import clinic_admin_required
+from ..admin_forms import AssignForm, AuditFilters, InviteForm
+from ..audit import client_ip
+from ..models import AuditEvent, Invite, Patient, User
+
+
+def _clinicians(admin: User):  # type: ignore[no-untyped-def]
+    return User.objects.filter(clinic=admin.clinic, role=User.Role.CLINICIAN, is_active=True)
+
+
+@require_GET
+@clinic_admin_required
+def accounts_list(request: HttpRequest, *, admin: User) -> HttpResponse:
+    people = (
+        User.objects.filter(clinic=admin.clinic)
+        .select_related("patient__clinician")
+        .order_by("role", "last_name", "first_name", "email")
+    )
+    context = {
+        "people": people,
+        "invites": Invite.objects.filter(
+            clinic=admin.clinic, accepted_at__isnull=True
+        ).select_related("invited_by")[:100],
+        "clinicians": _clinicians(admin),
+    }
+    return render(request, "clinic_admin/accounts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_admin_required
+def invite(request: HttpRequest, *, admin: User) -> HttpResponse:
+    form = InviteForm(request.POST or None, clinicians=_clinicians(admin))
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.invite(
+                clinic=admin.clinic,
+                by=admin,
+                base_url=request.build_absolute_uri("/"),
+                ip=client_ip(request),
+                **form.cleaned_data,
+            )
+        except accounts.InviteError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invite sent to {form.cleaned_data['email']}.")
+            return redirect("admin_accounts")
+    return render(request, "clinic_admin/invite.html", {"form": form})
+
+
+def _invite(admin: User, pk: int) -> Invite:
+    return get_object_or_404(Invite.objects.filter(clinic=admin.clinic), pk=pk)
+
+
+@require_POST
+@clinic_admin_required
+def resend_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
+    pending = _invite(admin, pk)
+    try:
+        accounts.resend(
+            invite=pending,
+            by=admin,
+            base_url=request.build_absolute_uri("/"),
+            ip=client_ip(request),
+        )
+    except accounts.InviteError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"A new link was sent to {pending.email}; the old one no longer works."
+        )
+    return redirect("admin_accounts")
+
+
+@require_POST
+@clinic_admin_required
+def revoke_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
+    pending = _invite(admin, pk)
+    try:
+        accounts.revoke(invite=pending, by=admin, ip=client_ip(request))
+    except accounts.InviteError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The invite for {pending.email} was revoked.")
+    return redirect("admin_accounts")
+
+
+@require_POST
+@clinic_admin_required
+def set_active(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
+    person = get_object_or_404(User.objects.filter(clinic=admin.clinic), pk=pk)
+    active = request.POST.get("active") == "yes"
+    try:
+        accounts.set_active(user=person, active=active, by=admin, ip=client_ip(request))
+    except accounts.InviteError as error:
+        messages.error(request, str(error))
+    else:
+        done = "reactivated" if active else "deactivated; their sessions have ended"
+        messages.success(request, f"{person.display_name} was {done}.")
+    return redirect("admin_accounts")
+
+
+@require_POST
+@clinic_admin_required
+def assign(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
+    patient = get_object_or_404(
+        Patient.objects.filter(user__clinic=admin.clinic).select_related("user"), pk=pk
+    )
+    form = AssignForm(request.POST, clinicians=_clinicians(admin))
+    if form.is_valid():
+        clinician = form.cleaned_data["clinician"]
+        accounts.assign(patient=patient, clinician=clinician, by=admin, ip=client_ip(request))
+        who = clinician.display_name if clinician else "nobody"
+        messages.success(request, f"{patient.user.display_name} is now assigned to {who}.")
+    else:
+        messages.error(request, "Choose a clinician of this clinic.")
+    return redirect("admin_accounts")
+
+
+@require_GET
+@clinic_admin_required
+def audit_log(request: HttpRequest, *, admin: User) -> HttpResponse:
+    filters = AuditFilters(request.GET)
+    events = AuditEvent.objects.filter(clinic=admin.clinic).select_related(
+        "actor", "patient__user", "subject"
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["person"]:
+            events = events.filter(
+                Q(actor_email__icontains=data["person"])
+                | Q(subject__email__icontains=data["person"])
+            )
+        if data["patient"]:
+            events = events.filter(patient__user__email__icontains=data["patient"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "clinic_admin/audit.html", context)
