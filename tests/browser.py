@@ -42,7 +42,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(8_000)
     page.csp_errors = []
     page.on(
         "console",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
-from tracker.models import Patient, User
+from tracker import accounts, services
+from tracker.models import Alert, Patient, User
 
 from .browser import browser, page  # noqa: F401 (fixtures for the test_browser_* files)
 from .factories import (
     ClinicFactory,
+    EntryFactory,
     PatientFactory,
     PrescriptionFactory,
     UserFactory,
@@ -100,3 +103,28 @@ def other_patient(clinic, other_clinician) -> Patient:
 def patient_client(client, patient):
     client.force_login(patient.user)
     return client
+
+
+@pytest.fixture
+def client_class():
+    """Another browser: a fresh test client per call."""
+    return Client
+
+
+@pytest.fixture
+def objects(patient, other_patient, clinic, clinic_admin):
+    """The ids a path may name: `patient` (assigned to `clinician`), one of their alerts,
+    an invite of `clinic` and its link token."""
+    EntryFactory(patient=patient, opioid_taken=True)
+    services.refresh_patient(patient)
+    pending, token = accounts.invite(
+        clinic=clinic, by=clinic_admin, email="new@example.org", role="clinician",
+        first_name="New", base_url="http://testserver/",
+    )  # fmt: skip
+    return {
+        "patient": patient.pk,
+        "alert": Alert.objects.get(patient=patient).pk,
+        "invite": pending.pk,
+        "token": token,
+        "person": other_patient.user.pk,
+    }

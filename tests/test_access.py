@@ -8,10 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tracker import accounts, services
-from tracker.models import Alert
-
-from .factories import EntryFactory, login
+from .factories import login
 
 PEOPLE = [
     "anonymous",
@@ -48,6 +45,7 @@ ADMINS = {"anonymous": 302, "clinic_admin": 200, "foreign_admin": 200, "default"
 OWN_CLINIC = {"anonymous": 302, "clinic_admin": 302, "foreign_admin": 404, "default": 403}
 STAFF_ONLY_PAGE = {"anonymous": 302, "patient": 404, "other_patient": 404, "default": 302}
 RECOVERY_CODES = {"anonymous": 302, "default": 404}  # none are made until TOTP is set up
+SETUP_FOR_PATIENTS = {"patient": 200, "other_patient": 200, "default": 302}
 
 # url name → (method, path, {person: status}); a person not named gets "default".
 TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
@@ -103,11 +101,12 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     # Setting up or changing the second factor asks for the password again first.
     "mfa_reauthenticate": ("get", "/accounts/2fa/reauthenticate/", {**SIGNED_IN, "patient": 302,
                                                                      "other_patient": 302}),
-    "mfa_activate_totp": ("get", "/accounts/2fa/totp/activate/", {"default": 302}),
+    # A first authenticator needs no second password; staff already have theirs.
+    "mfa_activate_totp": ("get", "/accounts/2fa/totp/activate/", SETUP_FOR_PATIENTS),
     "mfa_deactivate_totp": ("get", "/accounts/2fa/totp/deactivate/", STAFF_ONLY_PAGE),
     "mfa_view_recovery_codes": ("get", "/accounts/2fa/recovery-codes/", RECOVERY_CODES),
     "mfa_generate_recovery_codes": ("get", "/accounts/2fa/recovery-codes/generate/",
-                                    {"default": 302}),
+                                    SETUP_FOR_PATIENTS),
     "mfa_download_recovery_codes": ("get", "/accounts/2fa/recovery-codes/download/",
                                     RECOVERY_CODES),
     "usersessions_list": ("get", "/accounts/sessions/", SIGNED_IN),
@@ -133,25 +132,6 @@ def test_every_url_is_in_the_table():
 
 
 CELLS = [(name, person) for name in TABLE for person in PEOPLE]
-
-
-@pytest.fixture
-def objects(patient, other_patient, clinic, clinic_admin):
-    """The ids a path may name: `patient` (assigned to `clinician`), one of their alerts,
-    an invite of `clinic` and its link token."""
-    EntryFactory(patient=patient, opioid_taken=True)
-    services.refresh_patient(patient)
-    pending, token = accounts.invite(
-        clinic=clinic, by=clinic_admin, email="new@example.org", role="clinician",
-        first_name="New", base_url="http://testserver/",
-    )  # fmt: skip
-    return {
-        "patient": patient.pk,
-        "alert": Alert.objects.get(patient=patient).pk,
-        "invite": pending.pk,
-        "token": token,
-        "person": other_patient.user.pk,
-    }
 
 
 @pytest.mark.parametrize(("name", "person"), CELLS)

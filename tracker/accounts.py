@@ -7,12 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.mail import send_mail
@@ -33,6 +38,24 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # Staff are sent to set up their authenticator straight after signing in; asking
+        # for the password again there (and again for the recovery codes) helps nobody.
+        # A first authenticator only adds protection; otherwise a sign-in within the
+        # reauthentication window counts as recent.
+        request = context.request
+        user = getattr(request, "user", None)
+        if app == "allauth.mfa" and user is not None and user.is_authenticated:
+            if not is_mfa_enabled(user):
+                return False
+            records = get_authentication_records(request, user)
+            if (
+                records
+                and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -203,7 +226,7 @@ def assign(*, patient: Patient, clinician: User | None, by: User, ip: str | None
         raise InviteError("Choose a clinician of this clinic.")
     Patient.objects.filter(pk=patient.pk).update(clinician=clinician)
     audit.record(
-        actor=by, action=AuditAction.PATIENT_ASSIGNED, subject=patient.user, obj=patient, ip=ip
+        actor=by, action=AuditAction.PATIENT_ASSIGNED, patient=patient, subject=clinician, ip=ip
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from . import review, services
@@ -32,6 +34,9 @@ from .models import (
 from .review import REVIEW_WEEK
 
 DEMO_PASSWORD = "ldn-demo-clinic-2026"  # noqa: S105 (development only: refused without DEBUG)
+# Demo staff share one authenticator secret, published here for development only: add it
+# to an authenticator app, or run `python manage.py demo_code` for the current code.
+DEMO_TOTP_SECRET = "LDNDEMOCLINICTWOFACTORSECRETXYZ2"  # noqa: S105
 CLINIC_NAME = "Riverside LDN Clinic (demo)"
 EMAIL_DOMAIN = "demo.ldn-tracker.example"
 
@@ -207,6 +212,9 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
     """Create whatever of the demo clinic is missing; returns (patients created, entries)."""
     clinic, _ = Clinic.objects.get_or_create(name=CLINIC_NAME)
     staff = [_user(local, first, last, role, clinic) for local, first, last, role in STAFF]
+    for member in staff:
+        if not Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(member, DEMO_TOTP_SECRET)
     clinicians = staff[1:]
     created = entries = 0
     for story in STORIES:

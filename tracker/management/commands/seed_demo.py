@@ -25,3 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins for {demo.CLINIC_NAME} (password: {demo.DEMO_PASSWORD})")
         for email, role, what in demo.logins():
             self.stdout.write(f"  {email:<42} {role:<13} {what}")
+        self.stdout.write(
+            "\nStaff sign in with a second factor: run `python manage.py demo_code` for the "
+            f"current code, or add the secret {demo.DEMO_TOTP_SECRET} to an authenticator app."
+        )

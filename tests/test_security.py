@@ -1,0 +1,255 @@
+"""Sign-in security (SPEC §7): lockout, second factor for staff, sessions, headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from allauth.usersessions.models import UserSession
+from axes.models import AccessAttempt
+from django.test import Client
+from django.utils import timezone
+
+from tracker.middleware import LAST_SEEN_KEY
+from tracker.models import AuditEvent
+
+from .browser import totp_code
+from .factories import PASSWORD, login
+from .test_access import TABLE
+
+ELSEWHERE = {"REMOTE_ADDR": "203.0.113.9"}
+
+
+def sign_in(client, email, password=PASSWORD, **extra):
+    return client.post("/accounts/login/", {"login": email, "password": password}, **extra)
+
+
+def signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# --- Lockout (django-axes) ----------------------------------------------------------------
+
+
+def test_five_failures_lock_the_account_from_that_address(client, patient):
+    for _ in range(5):
+        sign_in(client, "ada@example.org", "wrong password!!")
+    response = sign_in(client, "ada@example.org")  # the right password, too late
+    assert response.status_code == 429
+    assert "Sign-in paused for 15 minutes" in response.content.decode()
+    assert not signed_in(client)
+    assert AuditEvent.objects.filter(action="locked_out", actor_email="ada@example.org").exists()
+
+
+def test_the_lock_is_per_address(client, patient):
+    for _ in range(5):
+        sign_in(client, "ada@example.org", "wrong password!!")
+    other = Client(**ELSEWHERE)
+    sign_in(other, "ada@example.org")
+    assert signed_in(other)
+
+
+def test_the_lock_lifts_after_15_minutes(client, patient):
+    for _ in range(5):
+        sign_in(client, "ada@example.org", "wrong password!!")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    sign_in(client, "ada@example.org")
+    assert signed_in(client)
+
+
+def test_a_good_sign_in_resets_the_count(client, patient):
+    for _ in range(4):
+        sign_in(client, "ada@example.org", "wrong password!!")
+    sign_in(client, "ada@example.org")
+    client.post("/accounts/logout/")
+    for _ in range(4):
+        sign_in(client, "ada@example.org", "wrong password!!")
+    sign_in(client, "ada@example.org")
+    assert signed_in(client)
+
+
+# --- The second factor --------------------------------------------------------------------
+
+
+def test_a_clinician_needs_the_authenticator_code_before_any_page(client, clinician):
+    response = sign_in(client, clinician.email)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert client.get("/clinic/").status_code == 302
+    assert not signed_in(client)
+    client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert not signed_in(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(clinician.totp_secret)})
+    assert client.get("/clinic/").status_code == 200
+    assert AuditEvent.objects.filter(action="mfa_used", actor=clinician).exists()
+
+
+# Transactional: allauth announces a new authenticator on commit, which in a real request
+# happens before the response (and its session) is saved.
+@pytest.mark.django_db(transaction=True)
+def test_staff_without_an_authenticator_must_set_one_up_first(client, clinic):
+    from .factories import UserFactory
+
+    newcomer = UserFactory(role="clinician", clinic=clinic)
+    sign_in(client, newcomer.email)
+    for path in ("/clinic/", "/", "/accounts/password/change/"):
+        assert client.get(path)["Location"] == "/accounts/2fa/totp/activate/"
+    activate = client.get("/accounts/2fa/totp/activate/")
+    assert activate.status_code == 200
+    secret = activate.context["form"].secret
+    client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert client.get("/clinic/").status_code == 200
+    assert AuditEvent.objects.filter(action="mfa_enabled", actor=newcomer).exists()
+
+
+def test_a_staff_session_without_the_second_factor_is_ended(client, clinician):
+    client.force_login(clinician)  # as if the second factor had been skipped
+    assert client.get("/clinic/")["Location"] == "/accounts/login/"
+    assert not signed_in(client)
+
+
+def test_staff_cannot_turn_their_second_factor_off(client, clinician):
+    login(client, clinician)
+    client.post("/accounts/2fa/totp/deactivate/")
+    from allauth.mfa.models import Authenticator
+
+    assert Authenticator.objects.filter(user=clinician, type="totp").exists()
+
+
+def test_patients_sign_in_without_a_second_factor_by_default(client, patient):
+    sign_in(client, "ada@example.org")
+    assert client.get("/diary/").status_code == 200
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def test_signing_in_gives_a_new_session_key(client, patient):
+    client.get("/accounts/login/")
+    before = client.session.session_key
+    sign_in(client, "ada@example.org")
+    assert client.session.session_key != before
+
+
+def test_a_session_cannot_be_used_after_signing_out(client, patient):
+    sign_in(client, "ada@example.org")
+    stolen = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    thief = Client()
+    thief.cookies["sessionid"] = stolen
+    assert thief.get("/diary/").status_code == 302
+
+
+def test_deactivation_ends_open_sessions_at_once(client, clinic_admin, clinician):
+    staff_phone = Client()
+    sign_in(staff_phone, clinician.email)
+    staff_phone.post("/accounts/2fa/authenticate/", {"code": totp_code(clinician.totp_secret)})
+    assert staff_phone.get("/clinic/").status_code == 200
+    assert UserSession.objects.filter(user=clinician).exists()
+    login(client, clinic_admin)
+    client.post(f"/clinic-admin/people/{clinician.pk}/active/", {"active": "no"})
+    assert staff_phone.get("/clinic/").status_code == 302
+    assert not UserSession.objects.filter(user=clinician).exists()
+    assert AuditEvent.objects.filter(action="account_deactivated", subject=clinician).exists()
+
+
+def test_staff_are_signed_out_after_30_idle_minutes(client, clinician):
+    login(client, clinician)
+    assert client.get("/clinic/").status_code == 200
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 31 * 60
+    session.save()
+    response = client.get("/clinic/")
+    assert response["Location"].startswith("/accounts/login/")
+    assert not signed_in(client)
+
+
+def test_staff_active_within_30_minutes_stay_signed_in(client, clinician):
+    login(client, clinician)
+    client.get("/clinic/")
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 29 * 60
+    session.save()
+    assert client.get("/clinic/").status_code == 200
+
+
+def test_patients_are_not_signed_out_for_idling(client, patient):
+    login(client, patient.user)
+    client.get("/diary/")
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 120 * 60
+    session.save()
+    assert client.get("/diary/").status_code == 200
+
+
+# --- Headers ------------------------------------------------------------------------------
+
+WHO_MAY = {  # a person who gets the page itself, for each kind of page
+    "patient": "patient",
+    "clinician": "clinician",
+    "clinic_admin": "clinic_admin",
+}
+
+
+def _viewer(expected: dict[str, int]) -> str:
+    for person in ("clinician", "clinic_admin", "patient"):
+        if expected.get(person, expected["default"]) == 200:
+            return person
+    return "anonymous"
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_every_page_carries_the_security_headers(client, request, objects, name):
+    method, path, expected = TABLE[name]
+    person = _viewer(expected)
+    if person != "anonymous":
+        someone = request.getfixturevalue(person)
+        login(client, getattr(someone, "user", someone))
+    response = getattr(client, method)(path.format(**objects))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    if person != "anonymous":
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-plenty-of-entropy-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "ldn.example.org",
+    }
+    for name in ("DJANGO_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by this test session
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_are_secure_host_cookies():
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-plenty-of-entropy-0123456789",
+    }
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='ldn_tracker.settings'; "
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True"]

@@ -1,0 +1,254 @@
+"""The clinic admin's screens: accounts, invites, activation, assignment, audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tracker import accounts
+from tracker.models import AuditEvent, Invite, Patient, User
+
+from .factories import EntryFactory, login
+
+
+@pytest.fixture
+def admin_client(client, clinic_admin, django_capture_on_commit_callbacks):
+    """The admin's browser; what their requests do on commit (email) happens at once."""
+
+    class Committing:
+        def get(self, *args, **kwargs):
+            return client.get(*args, **kwargs)
+
+        def post(self, *args, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(*args, **kwargs)
+
+    login(client, clinic_admin)
+    return Committing()
+
+
+def invite_patient(client, clinician, **overrides):
+    data = {
+        "role": "patient",
+        "first_name": "Cleo",
+        "last_name": "Reyes",
+        "email": "cleo@example.org",
+        "clinician": str(clinician.pk),
+        "condition": "fibromyalgia",
+        "primary_outcome": "pain",
+    }
+    data.update(overrides)
+    return client.post("/clinic-admin/invite/", data)
+
+
+def link_token(message) -> str:
+    return re.search(r"/invite/([\w-]+)/", message.body).group(1)
+
+
+def test_the_accounts_list_shows_people_but_no_diary(admin_client, patient, clinician):
+    EntryFactory(patient=patient, note="private diary words")
+    html = admin_client.get("/clinic-admin/").content.decode()
+    assert patient.user.email in html and clinician.email in html
+    assert "Clinician" in html and "Active" in html and "never" in html
+    assert "private diary words" not in html
+
+
+def test_an_admin_sees_only_their_own_clinic(admin_client, foreign_clinician):
+    assert foreign_clinician.email not in admin_client.get("/clinic-admin/").content.decode()
+
+
+def test_inviting_a_patient_sends_a_single_use_link(admin_client, clinician, clinic, client_class):
+    response = invite_patient(admin_client, clinician)
+    assert response.status_code == 302
+    invite = Invite.objects.get(email="cleo@example.org")
+    assert (invite.role, invite.clinic, invite.clinician) == ("patient", clinic, clinician)
+    assert len(mail.outbox) == 1
+    token = link_token(mail.outbox[0])
+    assert invite.token_hash != token  # only a hash is kept
+    assert AuditEvent.objects.filter(action="invite_sent").exists()
+
+    newcomer = client_class()
+    form = newcomer.get(f"/invite/{token}/")
+    assert "Choose a password" in form.content.decode()
+    newcomer.post(
+        f"/invite/{token}/",
+        {"password1": "a long new password", "password2": "a long new password"},
+    )
+    user = User.objects.get(email="cleo@example.org")
+    assert (user.role, user.clinic) == ("patient", clinic)
+    assert Patient.objects.get(user=user).clinician == clinician
+    assert newcomer.get(f"/invite/{token}/").status_code == 410  # used up
+    signed_in = newcomer.post(
+        "/accounts/login/", {"login": "cleo@example.org", "password": "a long new password"}
+    )
+    assert signed_in["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short pw", "too short"),
+        ("password1234", "too common"),
+        ("123456789012", "entirely numeric"),
+    ],
+)
+def test_weak_passwords_are_refused(admin_client, clinician, client_class, password, message):
+    invite_patient(admin_client, clinician)
+    token = link_token(mail.outbox[0])
+    response = client_class().post(
+        f"/invite/{token}/", {"password1": password, "password2": password}
+    )
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="cleo@example.org").exists()
+
+
+def test_an_expired_link_is_refused(admin_client, clinician, client_class):
+    invite_patient(admin_client, clinician)
+    Invite.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    response = client_class().get(f"/invite/{link_token(mail.outbox[0])}/")
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+
+
+def test_resending_replaces_the_link_and_revoking_cancels_it(admin_client, clinician, client_class):
+    invite_patient(admin_client, clinician)
+    first = link_token(mail.outbox[0])
+    invite = Invite.objects.get()
+    admin_client.post(f"/clinic-admin/invites/{invite.pk}/resend/")
+    second = link_token(mail.outbox[1])
+    assert client_class().get(f"/invite/{first}/").status_code == 410
+    assert client_class().get(f"/invite/{second}/").status_code == 200
+    admin_client.post(f"/clinic-admin/invites/{invite.pk}/revoke/")
+    assert "withdrawn" in client_class().get(f"/invite/{second}/").content.decode()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"invite_sent", "invite_resent", "invite_revoked"} <= actions
+
+
+def test_an_address_with_an_account_or_an_invite_cannot_be_invited_again(
+    admin_client, clinician, patient
+):
+    response = invite_patient(admin_client, clinician, email=patient.user.email)
+    assert "already has an account" in response.content.decode()
+    invite_patient(admin_client, clinician)
+    response = invite_patient(admin_client, clinician)
+    assert "already has an invite waiting" in response.content.decode()
+    assert Invite.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"first_name": ""}, "first_name"),
+        ({"role": "clinic_admin"}, "role"),  # admins invite patients and clinicians only
+        ({"role": "superuser"}, "role"),
+        ({"condition": ""}, "condition"),
+    ],
+)
+def test_bad_invites_are_explained_and_change_nothing(admin_client, clinician, overrides, field):
+    response = invite_patient(admin_client, clinician, **overrides)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Invite.objects.exists() and not mail.outbox
+
+
+def test_forged_clinic_or_foreign_clinician_ids_are_refused(
+    admin_client, foreign_clinician, foreign_clinic, clinic
+):
+    response = invite_patient(admin_client, foreign_clinician, clinic=str(foreign_clinic.pk))
+    assert "clinician" in response.context["form"].errors
+    assert not Invite.objects.exists()
+
+
+def test_deactivating_and_reactivating(admin_client, clinician):
+    admin_client.post(f"/clinic-admin/people/{clinician.pk}/active/", {"active": "no"})
+    clinician.refresh_from_db()
+    assert not clinician.is_active
+    admin_client.post(f"/clinic-admin/people/{clinician.pk}/active/", {"active": "yes"})
+    clinician.refresh_from_db()
+    assert clinician.is_active
+    assert AuditEvent.objects.filter(action="account_reactivated", subject=clinician).exists()
+
+
+def test_an_admin_cannot_deactivate_themselves(admin_client, clinic_admin):
+    admin_client.post(f"/clinic-admin/people/{clinic_admin.pk}/active/", {"active": "no"})
+    clinic_admin.refresh_from_db()
+    assert clinic_admin.is_active
+
+
+def test_another_clinics_people_are_not_found(admin_client, foreign_clinician):
+    response = admin_client.post(f"/clinic-admin/people/{foreign_clinician.pk}/active/")
+    assert response.status_code == 404
+    foreign_clinician.refresh_from_db()
+    assert foreign_clinician.is_active
+
+
+def test_reassigning_a_patient(admin_client, patient, other_clinician):
+    admin_client.post(
+        f"/clinic-admin/patients/{patient.pk}/assign/", {"clinician": other_clinician.pk}
+    )
+    patient.refresh_from_db()
+    assert patient.clinician == other_clinician
+    assert AuditEvent.objects.filter(action="patient_assigned", patient=patient).exists()
+
+
+def test_a_patient_cannot_be_assigned_to_another_clinics_clinician(
+    admin_client, patient, clinician, foreign_clinician
+):
+    admin_client.post(
+        f"/clinic-admin/patients/{patient.pk}/assign/", {"clinician": foreign_clinician.pk}
+    )
+    patient.refresh_from_db()
+    assert patient.clinician == clinician
+
+
+def test_the_audit_log_filters_and_pages(
+    admin_client, clinic_admin, clinician, patient, foreign_admin
+):
+    from tracker import audit
+    from tracker.models import AuditAction
+
+    for _ in range(60):
+        audit.record(actor=clinician, action=AuditAction.VIEW_RECORD, patient=patient)
+    audit.record(actor=foreign_admin, action=AuditAction.SIGN_IN)
+    page = admin_client.get("/clinic-admin/audit/?action=view_record")
+    assert page.context["page"].paginator.count == 60
+    assert len(page.context["page"].object_list) == 50
+    second = admin_client.get("/clinic-admin/audit/?action=view_record&page=2")
+    assert len(second.context["page"].object_list) == 10
+    by_patient = admin_client.get(f"/clinic-admin/audit/?patient={patient.user.email}")
+    assert by_patient.context["page"].paginator.count == 60
+    by_person = admin_client.get("/clinic-admin/audit/?person=dr.okafor")
+    assert by_person.context["page"].paginator.count == 60
+    today = timezone.localdate().isoformat()
+    dated = admin_client.get(f"/clinic-admin/audit/?since={today}&until={today}")
+    assert dated.context["page"].paginator.count >= 60
+    everything = admin_client.get("/clinic-admin/audit/").content.decode()
+    assert foreign_admin.email not in everything  # another clinic's events stay there
+
+
+def test_the_operator_creates_a_clinic_and_its_first_admin(db, client):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "create_clinic",
+        "Seaside Clinic",
+        admin_email="lee@seaside.example",
+        admin_first_name="Lee",
+        stdout=out,
+    )
+    token = re.search(r"/invite/([\w-]+)/", out.getvalue()).group(1)
+    client.post(
+        f"/invite/{token}/",
+        {"password1": "a long new password", "password2": "a long new password"},
+    )
+    admin = User.objects.get(email="lee@seaside.example")
+    assert (admin.role, admin.clinic.name) == ("clinic_admin", "Seaside Clinic")
+    assert accounts.find_invite(token).status == "accepted"

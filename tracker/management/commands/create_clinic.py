@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from tracker import accounts, audit
+from tracker.models import AuditAction, Clinic
+
+
+class Command(BaseCommand):
+    help = "Create a clinic and invite its first clinic admin (the platform operator's job)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("name", help="The clinic's name, e.g. 'Riverside Pain Clinic'.")
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-first-name", required=True)
+        parser.add_argument("--admin-last-name", default="")
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000/",
+            help="Where the app is served, for the invite link.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = options["name"].strip()
+        try:
+            validate_email(options["admin_email"])
+        except ValidationError:
+            raise CommandError(f"{options['admin_email']!r} is not an email address.") from None
+        if not name:
+            raise CommandError("The clinic needs a name.")
+        if Clinic.objects.filter(name__iexact=name).exists():
+            raise CommandError(f"A clinic called {name!r} already exists.")
+        with transaction.atomic():
+            clinic = Clinic.objects.create(name=name)
+            audit.record(actor=None, clinic=clinic, action=AuditAction.CLINIC_CREATED, obj=clinic)
+            try:
+                _, token = accounts.invite(
+                    clinic=clinic,
+                    by=None,
+                    email=options["admin_email"],
+                    role="clinic_admin",
+                    first_name=options["admin_first_name"],
+                    last_name=options["admin_last_name"],
+                    base_url=options["base_url"],
+                )
+            except accounts.InviteError as error:
+                raise CommandError(str(error)) from None
+        link = options["base_url"].rstrip("/") + f"/invite/{token}/"
+        self.stdout.write(
+            f"Created {clinic}. The first admin's invite (valid 72 hours) was emailed:"
+        )
+        self.stdout.write(f"  {link}")
