@@ -80,3 +80,44 @@ def test_pages_with_health_data_are_never_cached(client, patient):
     response = client.get("/diary/")
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_the_platform_operator_lands_on_the_django_admin(client, db):
+    from tracker.models import User
+
+    operator = User.objects.create_superuser("ops@example.org", PASSWORD)
+    from .factories import with_totp
+
+    with_totp(operator)
+    login(client, operator)
+    assert client.get("/")["Location"] == "/admin/"
+
+
+def test_a_forgotten_password_is_reset_by_email(client, patient):
+    import re
+
+    from django.core import mail
+
+    client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    client.post(
+        action, {"password1": "a brand new passphrase", "password2": "a brand new passphrase"}
+    )
+    client.post(
+        "/accounts/login/", {"login": "ada@example.org", "password": "a brand new passphrase"}
+    )
+    assert client.get("/diary/").status_code == 200
+    assert AuditEvent.objects.filter(action="password_reset", actor=patient.user).exists()
+
+
+def test_a_patient_who_turned_on_a_second_factor_is_asked_for_it(client, patient):
+    from .browser import totp_code
+    from .factories import with_totp
+
+    with_totp(patient.user)
+    response = client.post("/accounts/login/", {"login": "ada@example.org", "password": PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(patient.user.totp_secret)})
+    assert client.get("/diary/").status_code == 200

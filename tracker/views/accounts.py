@@ -18,6 +18,8 @@ from ..models import User
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the page their role starts on."""
     role = getattr(request.user, "role", None)
+    if getattr(request.user, "is_superuser", False) and not request.user.clinic_id:  # type: ignore[union-attr]
+        return redirect("admin:index")  # the platform operator, who belongs to no clinic
     if role == User.Role.PATIENT:
         return redirect("diary")
     if role == User.Role.CLINICIAN:
