@@ -39,11 +39,14 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = clinicians
-        self.fields["clinician"].label_from_instance = lambda u: u.display_name
+        field = self.fields["clinician"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = clinicians
+        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign,assignment]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("role") == "patient" and not data.get("condition"):
             self.add_error("condition", "Choose the patient's condition.")
         if data.get("role") == "clinician":
@@ -59,8 +62,10 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = clinicians
-        self.fields["clinician"].label_from_instance = lambda u: u.display_name
+        field = self.fields["clinician"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = clinicians
+        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign,assignment]
 
 
 class AuditFilters(forms.Form):
@@ -107,7 +112,8 @@ class SetPasswordForm(forms.Form):
         return password
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return data

@@ -28,6 +28,7 @@ def record(
 ) -> AuditEvent:
     """One event. The clinic is the actor's, or for an anonymous attempt the one of the
     account it named, so that clinic's admins can read it."""
+    clinic_id: int | None
     if clinic is not None:
         clinic_id = clinic.pk
     else:
@@ -40,7 +41,7 @@ def record(
         action=action,
         patient=patient,
         subject=subject,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         outcome=outcome,
         ip=ip,

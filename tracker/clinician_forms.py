@@ -160,7 +160,8 @@ class PrescriptionForm(forms.Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("formulation") == Formulation.LIQUID:
             if data.get("concentration") is None and "concentration" not in self.errors:
                 self.add_error("concentration", "A liquid needs its concentration in mg per mL.")
@@ -185,7 +186,8 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day, mg = data.get("start_date"), data.get("dose_mg")
         if day and mg is None and "dose_mg" not in self.errors:
             self.add_error("dose_mg", "Enter the dose for this step.")

@@ -261,13 +261,13 @@ def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date
     patient.enrolled_on = first_logged if story.pre_days else day_one
     patient.save(update_fields=["enrolled_on"])
 
-    for day, mg, timing in _prescription_steps(story):
+    for step_day, mg, timing in _prescription_steps(story):
         Prescription.objects.create(
             patient=patient,
             dose_mg=Decimal(mg),
             timing=timing,
             usual_time=dt.time(8, 0) if timing == "morning" else dt.time(22, 0),
-            start_date=day_one + dt.timedelta(days=day - 1),
+            start_date=day_one + dt.timedelta(days=step_day - 1),
             set_by=clinician,
         )
 

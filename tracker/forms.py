@@ -182,7 +182,8 @@ class DiaryForm(forms.Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("dose_taken"):
             if data.get("dose_mg") is None and "dose_mg" not in self.errors:
                 self.add_error("dose_mg", "Enter the dose you took, in mg.")

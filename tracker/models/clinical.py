@@ -138,7 +138,7 @@ class ClinicianNote(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(text="") & LessThanOrEqual(Length("text"), 4000),
+                condition=~Q(text="") & Q(LessThanOrEqual(Length("text"), 4000)),
                 name="note_text_length",
             ),
         ]

@@ -46,7 +46,7 @@ def invite(request: HttpRequest, *, admin: User) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             accounts.invite(
-                clinic=admin.clinic,
+                clinic=admin.clinic,  # type: ignore[arg-type]  # set: clinic_admin_required
                 by=admin,
                 base_url=request.build_absolute_uri("/"),
                 ip=client_ip(request),

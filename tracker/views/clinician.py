@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, charts, queries, services
-from ..access import clinician_required
+from ..access import HtmxHttpRequest, clinician_required
 from ..audit import client_ip
 from ..clinician_forms import (
     NoteForm,
@@ -40,7 +40,7 @@ def _patient(clinician: User, pk: int) -> Patient:
 
 @require_GET
 @clinician_required
-def panel(request: HttpRequest, *, clinician: User) -> HttpResponse:
+def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
     """Assigned patients, most in need of attention first; filters live in the URL."""
     filters = PanelFilters(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -52,7 +52,7 @@ def panel(request: HttpRequest, *, clinician: User) -> HttpResponse:
 
 @require_GET
 @clinician_required
-def record(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+def record(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     patient = _patient(clinician, pk)
     days = DailyEntry.objects.for_patient(patient).days()
     evaluation = patient.evaluate(days=days)
@@ -98,7 +98,7 @@ def _record_context(
 
 @require_POST
 @clinician_required
-def acknowledge(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+def acknowledge(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     alert = get_object_or_404(
         Alert.objects.visible_to(clinician).select_related("patient__user"), pk=pk
     )
@@ -110,7 +110,7 @@ def acknowledge(request: HttpRequest, pk: int, *, clinician: User) -> HttpRespon
 
 @require_POST
 @clinician_required
-def add_note(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+def add_note(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     patient = _patient(clinician, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -130,7 +130,7 @@ def add_note(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def record_review(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+def record_review(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """The review at the current review point: outcome, note, and the next review."""
     patient = _patient(clinician, pk)
     evaluation = patient.evaluate()
@@ -154,7 +154,7 @@ def record_review(request: HttpRequest, pk: int, *, clinician: User) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def prescription(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """Change the dose, timing or formulation, with an optional titration plan."""
     patient = _patient(clinician, pk)
     today = patient.diary_today()
@@ -163,7 +163,7 @@ def prescription(request: HttpRequest, pk: int, *, clinician: User) -> HttpRespo
     steps = StepFormSet(request.POST or None, prefix="step")
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         data = form.cleaned_data
-        plan = [(data["start_date"], data["dose_mg"]), *steps.steps()]
+        plan = [(data["start_date"], data["dose_mg"]), *steps.steps()]  # type: ignore[attr-defined]
         problems = plan_errors(data["start_date"], plan[1:])
         if problems:
             for problem in problems:
@@ -202,7 +202,7 @@ def _initial(current: Any, today: Any) -> dict[str, Any]:
 
 @require_GET
 @clinician_required
-def summary(request: HttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+def summary(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """A one-page printable summary (A4 or Letter)."""
     patient = _patient(clinician, pk)
     days = DailyEntry.objects.for_patient(patient).days()

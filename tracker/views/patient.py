@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import charts, review, services
-from ..access import patient_required
+from ..access import HtmxHttpRequest, patient_required
 from ..forms import DiaryForm, PGICForm, initial_from_entry
 from ..models import DailyEntry, Patient, Prescription
 
@@ -21,7 +21,7 @@ HISTORY_DAYS = 56
 
 @require_http_methods(["GET", "POST"])
 @patient_required
-def diary(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """Today's diary, or with ?date= one of the last 7 days; htmx swaps the #diary partial."""
     earliest, latest = patient.editable_days()
     day = _requested_day(request.GET.get("date"), patient.diary_today(), earliest, latest)
@@ -99,7 +99,7 @@ def _initial(
 def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
     """Keep what the patient typed, point the form at the saved version and say what
     happened; saving again then replaces it deliberately."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict when bound
     data["version"] = str(current.version) if current.pk else ""
     form.data = data
     if current.pk:
@@ -115,7 +115,7 @@ def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
 
 @require_POST
 @patient_required
-def pgic(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The patient's answer to "how has your condition changed?" at a review point."""
     form = PGICForm(request.POST)
     if form.is_valid():
@@ -133,7 +133,7 @@ def pgic(request: HttpRequest, *, patient: Patient) -> HttpResponse:
 
 @require_GET
 @patient_required
-def history(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The last 8 weeks, a row a day, missing days shown as missing."""
     today = patient.diary_today()
     earliest, _ = patient.editable_days()
@@ -164,7 +164,7 @@ def history(request: HttpRequest, *, patient: Patient) -> HttpResponse:
 
 @require_GET
 @patient_required
-def trends(request: HttpRequest, *, patient: Patient) -> HttpResponse:
+def trends(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The patient's own charts; the range switch swaps the #trends partial with htmx."""
     chosen = charts.parse_range(request.GET.get("range"))
     days = DailyEntry.objects.for_patient(patient).days()
