@@ -108,3 +108,25 @@ def login(client, user: User) -> None:
     session = client.session
     session[MFA_SESSION_KEY] = True
     session.save()
+
+
+def diary_until_review(patient, *, pain_before=7, pain_after=6, mg="4.5", days=42, on=None):
+    """A week before LDN, then `days` days on `mg`: with 42, day 42 (the 6-week review) is
+    today. `on` maps a day index (0 = day 1) to values for that day, e.g. an opioid."""
+    today = patient.diary_today()
+    start = today - dt.timedelta(days=41)
+    on = on or {}
+    rows = [
+        EntryFactory.build(
+            patient=patient, date=start - dt.timedelta(days=n), dose_taken=False, dose_mg=None,
+            time_taken=None, pain=pain_before,
+        )
+        for n in range(1, 8)
+    ] + [
+        EntryFactory.build(
+            patient=patient, date=start + dt.timedelta(days=n), dose_mg=Decimal(mg),
+            pain=pain_after, **on.get(n, {}),
+        )
+        for n in range(days)
+    ]  # fmt: skip
+    DailyEntry.objects.bulk_create(rows)

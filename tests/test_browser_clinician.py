@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 
 from tracker import services
-from tracker.models import Alert, ClinicalReview, DailyEntry
+from tracker.models import Alert, ClinicalReview
 
 from .browser import sign_in, sign_in_staff
-from .factories import PASSWORD, EntryFactory, PatientFactory
+from .factories import PASSWORD, EntryFactory, PatientFactory, diary_until_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,30 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def clinic_day(patient, clinic, clinician):
     """`patient` at their 6-week review (today, not yet logged), with an opioid logged on
     day 31; two quieter patients."""
-    today = patient.diary_today()
-    start = today - dt.timedelta(days=41)
-    rows = [
-        EntryFactory.build(
-            patient=patient,
-            date=start - dt.timedelta(days=n),
-            dose_taken=False,
-            dose_mg=None,
-            time_taken=None,
-            pain=7,
-        )
-        for n in range(1, 8)
-    ] + [
-        EntryFactory.build(
-            patient=patient,
-            date=start + dt.timedelta(days=n),
-            dose_mg=Decimal("1.5"),
-            pain=7,
-            opioid_taken=n == 30,
-            opioid_name="codeine" if n == 30 else "",
-        )
-        for n in range(41)
-    ]
-    DailyEntry.objects.bulk_create(rows)
+    diary_until_review(
+        patient, pain_before=7, pain_after=7, mg="1.5", days=41,
+        on={30: {"opioid_taken": True, "opioid_name": "codeine"}},
+    )  # fmt: skip
     services.refresh_patient(patient)
     for name in ("Zed", "Yara"):
         other = PatientFactory(user__first_name=name, user__clinic=clinic, clinician=clinician)

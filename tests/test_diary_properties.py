@@ -9,27 +9,7 @@ from tracker.models import DailyEntry
 
 from .factories import valid_form_data
 
-FIELDS = [
-    "date",
-    "dose_taken",
-    "dose_mg",
-    "time_taken",
-    "sleep_hours",
-    "sleep_quality",
-    "dreams",
-    "nightmare_woke",
-    "headache",
-    "pain",
-    "mood",
-    "fatigue",
-    "nausea",
-    "irritability",
-    "opioid_taken",
-    "opioid_name",
-    "liver_signs",
-    "note",
-    "version",
-]
+FIELDS = ["date", *DailyEntry.VALUE_FIELDS, "version"]
 
 numbers = st.one_of(
     st.integers(-100, 100).map(str),

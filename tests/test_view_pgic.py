@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from tracker.models import PGICAnswer
 
-from tracker.models import DailyEntry, PGICAnswer
-
-from .factories import EntryFactory
-
-
-def diary_until_review(patient, pain_before=7, pain_after=6):
-    """A patient whose 6-week review falls today."""
-    today = patient.diary_today()
-    start = today - dt.timedelta(days=41)
-    rows = [
-        EntryFactory.build(
-            patient=patient,
-            date=start - dt.timedelta(days=n),
-            dose_taken=False,
-            dose_mg=None,
-            time_taken=None,
-            pain=pain_before,
-        )
-        for n in range(1, 8)
-    ]
-    rows += [
-        EntryFactory.build(
-            patient=patient,
-            date=start + dt.timedelta(days=n),
-            dose_mg=Decimal("4.5"),
-            pain=pain_after,
-        )
-        for n in range(42)
-    ]
-    DailyEntry.objects.bulk_create(rows)
+from .factories import diary_until_review
 
 
 def test_today_asks_nothing_before_the_review_day(patient_client, patient):

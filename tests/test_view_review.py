@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
 from tracker import services
-from tracker.models import AuditEvent, ClinicalReview, DailyEntry
+from tracker.models import AuditEvent, ClinicalReview
 
-from .factories import EntryFactory, login
+from .factories import diary_until_review, login
 
 
 @pytest.fixture
 def due(patient):
     """`patient` at their 6-week review: pain 7 before LDN, 6 now (14 % better)."""
-    today = patient.diary_today()
-    start = today - dt.timedelta(days=41)
-    rows = [
-        EntryFactory.build(
-            patient=patient,
-            date=start - dt.timedelta(days=n),
-            dose_taken=False,
-            dose_mg=None,
-            time_taken=None,
-            pain=7,
-        )
-        for n in range(1, 8)
-    ] + [
-        EntryFactory.build(
-            patient=patient, date=start + dt.timedelta(days=n), dose_mg=Decimal("4.5"), pain=6
-        )
-        for n in range(42)
-    ]
-    DailyEntry.objects.bulk_create(rows)
+    diary_until_review(patient, pain_before=7, pain_after=6)
     services.refresh_patient(patient)
     return patient
 

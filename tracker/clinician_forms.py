@@ -10,30 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from .models import DOSE_MAX, DOSE_MIN, Formulation, ReviewOutcome, Timing
-
-DOSE_ERRORS = {
-    "required": "Enter the dose in mg, e.g. 4.5.",
-    "invalid": "Enter the dose as a number of mg, e.g. 4.5.",
-    "min_value": "The dose must be between 0.1 and 12.0 mg.",
-    "max_value": "The dose must be between 0.1 and 12.0 mg.",
-    "max_digits": "The dose must be between 0.1 and 12.0 mg.",
-    "max_whole_digits": "The dose must be between 0.1 and 12.0 mg.",
-    "max_decimal_places": "Use steps of 0.1 mg, e.g. 1.5 or 4.5.",
-}
-
-
-def dose_field(label: str = "Dose (mg)", *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=DOSE_MIN,
-        max_value=DOSE_MAX,
-        max_digits=3,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-        error_messages=DOSE_ERRORS,
-    )
+from .forms import dose_field
+from .models import Formulation, ReviewOutcome, Timing
 
 
 class PanelFilters(forms.Form):

@@ -67,6 +67,31 @@ def _scale(
     )
 
 
+DOSE_ERRORS = {
+    "required": "Enter the dose in mg, e.g. 4.5.",
+    "invalid": "Enter the dose as a number of mg, e.g. 4.5.",
+    "min_value": "The dose must be between 0.1 and 12.0 mg.",
+    "max_value": "The dose must be between 0.1 and 12.0 mg.",
+    "max_digits": "The dose must be between 0.1 and 12.0 mg.",
+    "max_whole_digits": "The dose must be between 0.1 and 12.0 mg.",
+    "max_decimal_places": "Use steps of 0.1 mg, e.g. 1.5 or 4.5.",
+}
+
+
+def dose_field(label: str = "Dose (mg)", *, required: bool = True) -> forms.DecimalField:
+    """A dose in mg, 0.1 to 12.0 in steps of 0.1, as the diary and prescriptions take it."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=DOSE_MIN,
+        max_value=DOSE_MAX,
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages=DOSE_ERRORS,
+    )
+
+
 def quarter_hours(value: Decimal) -> None:
     if (value * 4) % 1 != 0:
         raise ValidationError("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.", code="step")
@@ -82,23 +107,7 @@ class DiaryForm(forms.Form):
         error_messages={"required": "Choose the day.", "invalid": "Enter a date as YYYY-MM-DD."},
     )
     dose_taken = _yes_no("Did you take your LDN dose?")
-    dose_mg = forms.DecimalField(
-        label="Dose (mg)",
-        required=False,
-        min_value=DOSE_MIN,
-        max_value=DOSE_MAX,
-        max_digits=3,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-        error_messages={
-            "invalid": "Enter the dose as a number of mg, e.g. 4.5.",
-            "min_value": "The dose must be between 0.1 and 12.0 mg.",
-            "max_value": "The dose must be between 0.1 and 12.0 mg.",
-            "max_digits": "The dose must be between 0.1 and 12.0 mg.",
-            "max_whole_digits": "The dose must be between 0.1 and 12.0 mg.",
-            "max_decimal_places": "Use steps of 0.1 mg, e.g. 1.5 or 4.5.",
-        },
-    )
+    dose_mg = dose_field(required=False)
     time_taken = forms.TimeField(
         label="Time taken",
         required=False,
