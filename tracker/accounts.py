@@ -79,6 +79,21 @@ def find_invite(token: str) -> Invite | None:
     return Invite.objects.select_related("clinic").filter(token_hash=_hash(token)).first()
 
 
+INVITE_PROBLEMS = {
+    "unknown": "This invite link is not valid. Ask your clinic for a new one.",
+    "accepted": "This invite link was already used. Sign in instead.",
+    "revoked": "This invite was withdrawn. Ask your clinic for a new one.",
+    "expired": "This invite link has expired. Ask your clinic to send a new one.",
+}
+
+
+def invite_problem(invite: Invite | None) -> str | None:
+    """Why this invite cannot be used now, or None when it can."""
+    if invite is None:
+        return INVITE_PROBLEMS["unknown"]
+    return INVITE_PROBLEMS.get(invite.status)
+
+
 def _new_token(invite: Invite) -> str:
     token = secrets.token_urlsafe(32)
     invite.token_hash = _hash(token)
@@ -170,17 +185,10 @@ def accept(*, token: str, password: str, ip: str | None = None) -> User:
     """Create the invited account with `password` (already validated); the link is then
     used up. Locks the invite row so two clicks cannot make two accounts."""
     found = find_invite(token)
-    if found is None:
-        raise InviteError("This invite link is not valid. Ask your clinic for a new one.")
-    pending = Invite.objects.select_for_update().get(pk=found.pk)
-    if pending.status != "pending":
-        raise InviteError(
-            {
-                "accepted": "This invite link was already used. Sign in instead.",
-                "revoked": "This invite was withdrawn. Ask your clinic for a new one.",
-                "expired": "This invite link has expired. Ask your clinic to send a new one.",
-            }[pending.status]
-        )
+    pending = Invite.objects.select_for_update().get(pk=found.pk) if found else None
+    problem = invite_problem(pending)
+    if problem or pending is None:
+        raise InviteError(problem or INVITE_PROBLEMS["unknown"])
     if User.objects.filter(email__iexact=pending.email).exists():
         raise InviteError("This email address already has an account. Sign in instead.")
     user = User.objects.create_user(

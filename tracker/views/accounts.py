@@ -34,18 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     """The invite link: whoever holds it chooses a password, once, within 72 hours."""
     pending = accounts.find_invite(token)
-    problem = None
-    if pending is None:
-        problem = "This invite link is not valid. Ask your clinic for a new one."
-    elif pending.status != "pending":
-        problem = {
-            "accepted": "This invite link was already used. Sign in instead.",
-            "revoked": "This invite was withdrawn. Ask your clinic for a new one.",
-            "expired": "This invite link has expired. Ask your clinic to send a new one.",
-        }[pending.status]
-    if problem:
+    problem = accounts.invite_problem(pending)
+    if problem or pending is None:
         return render(request, "account/accept_invite.html", {"problem": problem}, status=410)
-    assert pending is not None
     applicant = User(
         email=pending.email, first_name=pending.first_name, last_name=pending.last_name
     )
