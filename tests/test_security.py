@@ -253,3 +253,19 @@ def test_production_cookies_are_secure_host_cookies():
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True"]
+
+
+def test_an_htmx_request_after_the_session_ended_reloads_to_sign_in(client, db):
+    response = client.post("/diary/", {}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/diary/"
+
+
+def test_an_idle_staff_htmx_request_reloads_to_sign_in(client, clinician):
+    login(client, clinician)
+    client.get("/clinic/")
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 31 * 60
+    session.save()
+    response = client.get("/clinic/?review=on", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"].startswith("/accounts/login/")

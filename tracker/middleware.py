@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from .security import MFA_SESSION_KEY, is_staff, staff_has_mfa
 
@@ -56,6 +57,24 @@ class StaffSessionMiddleware:
         # end it and ask for a full sign-in.
         logout(request)
         return redirect("account_login")
+
+
+class HtmxSignInRedirectMiddleware:
+    """When a session has ended, an htmx request is sent to sign in as a whole page,
+    rather than the sign-in page being swapped into part of the current one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response["Location"].startswith(reverse("account_login"))
+        ):
+            return HttpResponseClientRedirect(response["Location"])
+        return response
 
 
 class SecurityHeadersMiddleware:
