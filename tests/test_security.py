@@ -269,3 +269,26 @@ def test_an_idle_staff_htmx_request_reloads_to_sign_in(client, clinician):
     session.save()
     response = client.get("/clinic/?review=on", headers={"HX-Request": "true"})
     assert response["HX-Redirect"].startswith("/accounts/login/")
+
+
+STAFF_URLS = sorted(
+    name
+    for name, (_, path, expected) in TABLE.items()
+    if not path.startswith("/accounts/")
+    and any(expected.get(p, expected["default"]) != 403 for p in ("clinician", "clinic_admin"))
+)
+
+
+@pytest.mark.parametrize("name", STAFF_URLS)
+@pytest.mark.parametrize("role", ["clinician", "clinic_admin"])
+def test_no_staff_page_answers_before_the_second_factor(client, clinic, objects, name, role):
+    """Signed in with the password only (no authenticator yet): every page outside the
+    two-factor pages sends them to set one up."""
+    from .factories import UserFactory
+
+    newcomer = UserFactory(role=role, clinic=clinic)
+    sign_in(client, newcomer.email)
+    method, path, _ = TABLE[name]
+    response = getattr(client, method)(path.format(**objects))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
