@@ -65,3 +65,16 @@ def test_a_clinician_acts_on_an_opioid_alert_and_a_review(
     phone.wait_for_url("**/diary/")
     assert phone.get_by_label("Dose (mg)").input_value() == "3.0"
     patient_context.close()
+
+
+def test_the_summary_prints_on_one_page_of_a4_and_of_letter(page, clinic_day, clinician):
+    import re
+
+    sign_in_staff(page, clinician, PASSWORD)
+    page.wait_for_url("**/clinic/")
+    page.goto(f"/clinic/patients/{clinic_day.pk}/summary/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
+    page.emulate_media(media="print")
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper, print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, paper

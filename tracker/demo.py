@@ -296,7 +296,7 @@ def _record_review(patient: Patient, story: Story, clinician: User) -> None:
     first = min(d.date for d in days if d.dose_taken)
     on = first + dt.timedelta(days=REVIEW_WEEK * 7 - 1)
     evaluation = patient.evaluate(days=[d for d in days if d.date <= on], today=on)
-    ClinicalReview.objects.create(
+    recorded = ClinicalReview.objects.create(
         patient=patient,
         point=1,
         outcome=story.reviewed,
@@ -304,6 +304,9 @@ def _record_review(patient: Patient, story: Story, clinician: User) -> None:
         snapshot=review.snapshot(evaluation),
         recorded_by=clinician,
     )
+    # Recorded on the review day itself, not when the demo was loaded.
+    when = dt.datetime.combine(on, dt.time(11, 30), tzinfo=patient.zone)
+    ClinicalReview.objects.filter(pk=recorded.pk).update(recorded_at=when)
 
 
 def _prescription_steps(story: Story) -> list[tuple[int, str, str]]:

@@ -118,6 +118,14 @@
     sections.forEach(draw);
   }
 
+  // Printing lays the page out at paper width: redraw the charts to fit it, then back.
+  function resizeAll() {
+    if (typeof window.Chart === "undefined") return;
+    for (const chart of Object.values(window.Chart.instances)) chart.resize();
+  }
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
+
   if (window.htmx) {
     window.htmx.onLoad(init);
   } else {
