@@ -67,8 +67,12 @@ def test_a_new_plan_replaces_steps_not_yet_started_and_keeps_the_history(
     }
     client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, **later))
     client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, dose_mg="2.0"))
-    doses = list(patient.prescriptions.order_by("start_date").values_list("dose_mg", flat=True))
-    assert doses == [Decimal("1.5"), Decimal("2.0")]  # the 60-day-old one stays as history
+    active = patient.prescriptions.active().order_by("start_date")
+    assert list(active.values_list("dose_mg", flat=True)) == [Decimal("1.5"), Decimal("2.0")]
+    # Nothing is deleted: the replaced 3.0 mg and 6.0 mg plan stays, marked replaced.
+    replaced = patient.prescriptions.filter(replaced_at__isnull=False).order_by("start_date")
+    assert list(replaced.values_list("dose_mg", flat=True)) == [Decimal("3.0"), Decimal("6.0")]
+    assert patient.prescriptions.current_on(today + dt.timedelta(days=30)).dose_mg == Decimal("2.0")
 
 
 def test_a_liquid_needs_its_concentration_and_shows_millilitres(client, clinician, patient):

@@ -32,3 +32,20 @@ def test_printing_is_audited(client, clinician, patient):
     login(client, clinician)
     client.get(f"/clinic/patients/{patient.pk}/summary/")
     assert AuditEvent.objects.filter(action="print_summary", patient=patient).count() == 1
+
+
+def test_the_summary_shows_the_dose_in_force_not_a_planned_step(client, clinician, patient):
+    import datetime as dt
+    from decimal import Decimal
+
+    from .factories import PrescriptionFactory
+
+    PrescriptionFactory(
+        patient=patient,
+        dose_mg=Decimal("6.0"),
+        start_date=patient.diary_today() + dt.timedelta(days=7),
+    )
+    login(client, clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
+    assert "<strong>1.5 mg</strong>" in html
+    assert "(planned)" in html

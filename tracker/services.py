@@ -188,10 +188,12 @@ def prescribe(
     ip: str | None = None,
 ) -> list[Prescription]:
     """A new prescription from the first step's date, and a titration plan: one dated
-    prescription per step. Earlier prescriptions stay as the dose history; planned steps
-    not yet started are replaced by the new plan."""
+    prescription per step. Earlier prescriptions stay as the dose history; those starting
+    on or after the new plan's first day are marked replaced, never deleted."""
     first = min(day for day, _ in steps)
-    Prescription.objects.filter(patient=patient, start_date__gte=first).delete()
+    Prescription.objects.filter(patient=patient, start_date__gte=first).active().update(
+        replaced_at=timezone.now()
+    )
     created = [
         Prescription.objects.create(
             patient=patient,

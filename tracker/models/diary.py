@@ -35,9 +35,13 @@ class Formulation(models.TextChoices):
 
 
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
+    def active(self) -> PrescriptionQuerySet:
+        """Prescriptions not replaced by a later plan before they started."""
+        return self.filter(replaced_at__isnull=True)
+
     def current_on(self, day: dt.date) -> Prescription | None:
-        """The prescription in force on `day`: the latest one started by then."""
-        return self.filter(start_date__lte=day).order_by("-start_date", "-id").first()
+        """The prescription in force on `day`: the latest active one started by then."""
+        return self.active().filter(start_date__lte=day).order_by("-start_date", "-id").first()
 
 
 class Prescription(models.Model):
@@ -60,6 +64,8 @@ class Prescription(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a newer plan replaced this one before it started; the row is kept as history.
+    replaced_at = models.DateTimeField(null=True, blank=True)
 
     objects = PrescriptionQuerySet.as_manager()
 
