@@ -88,3 +88,25 @@ def test_no_review_before_treatment_starts(client, clinician, patient):
     )
     assert "LDN has not started yet" in response.content.decode()
     assert not ClinicalReview.objects.exists()
+
+
+def test_a_review_recorded_meanwhile_is_explained_not_doubled(
+    client, clinician, other_clinician, due, monkeypatch
+):
+    """Two clinicians submit the same review point at once: the second is told, and
+    nothing is written twice."""
+    from tracker import services
+    from tracker.models import Patient
+
+    stale = due.evaluate()  # what the second request computed before the first committed
+    services.record_review(patient=due, outcome="continue", note="", next_week=12, by=clinician)
+    monkeypatch.setattr(Patient, "evaluate", lambda self, **kw: stale)
+    login(client, other_clinician)
+    due.clinician = other_clinician
+    due.save(update_fields=["clinician"])
+    response = client.post(
+        f"/clinic/patients/{due.pk}/review/", {"outcome": "stop", "next_week": "12"}
+    )
+    assert response.status_code == 200
+    assert "Someone recorded this review point while you were writing" in response.content.decode()
+    assert list(ClinicalReview.objects.values_list("outcome", flat=True)) == ["continue"]

@@ -129,8 +129,8 @@ def acknowledge_alert(*, alert: Alert, by: User, ip: str | None = None) -> bool:
     return bool(done)
 
 
-class ReviewNotDue(Exception):
-    """Treatment has not started, so there is no review point to record."""
+class ReviewNotRecorded(Exception):
+    """Why a review could not be recorded, in words for the clinician."""
 
 
 @transaction.atomic
@@ -147,9 +147,7 @@ def record_review(
     clears "review due" and sets the next review point."""
     evaluation = patient.evaluate()
     if not evaluation.started:
-        raise ReviewNotDue
-    if next_week * 7 <= (evaluation.day or 0):
-        raise ValueError("The next review must be after today.")
+        raise ReviewNotRecorded("There is no review to record: LDN has not started yet.")
     try:
         with transaction.atomic():
             recorded = ClinicalReview.objects.create(
@@ -162,7 +160,9 @@ def record_review(
                 recorded_by=by,
             )
     except IntegrityError:
-        raise ReviewNotDue from None  # recorded meanwhile by someone else
+        raise ReviewNotRecorded(
+            "Someone recorded this review point while you were writing: see the record."
+        ) from None
     audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
     refresh_patient(patient)
     return recorded

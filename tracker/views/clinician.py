@@ -140,8 +140,8 @@ def record_review(request: HtmxHttpRequest, pk: int, *, clinician: User) -> Http
             services.record_review(
                 patient=patient, **form.cleaned_data, by=clinician, ip=client_ip(request)
             )
-        except services.ReviewNotDue:
-            form.add_error(None, "There is no review to record: LDN has not started yet.")
+        except services.ReviewNotRecorded as problem:
+            form.add_error(None, str(problem))
         else:
             if form.cleaned_data["outcome"] in DOSE_OUTCOMES:
                 messages.success(request, "Review recorded. Now set the new prescription.")
