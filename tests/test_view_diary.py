@@ -288,3 +288,11 @@ def test_saving_stays_within_its_query_budget(
         response = post(patient_client, data, htmx=htmx)
     assert response.status_code in (200, 302)
     assert DailyEntry.objects.get(patient=patient, date=patient.diary_today()).pain == 2
+
+
+def test_a_saved_day_is_audited_with_the_address_it_came_from(patient_client, patient):
+    from tracker.models import AuditEvent
+
+    post(patient_client, valid_form_data(patient.diary_today()))
+    event = AuditEvent.objects.get(action="save_entry")
+    assert (event.actor, event.patient, event.ip) == (patient.user, patient, "127.0.0.1")

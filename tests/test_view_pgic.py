@@ -52,3 +52,23 @@ def test_without_javascript_the_answer_returns_to_today(patient_client, patient)
     response = patient_client.post("/review-question/", {"value": "4"})
     assert response.status_code == 302
     assert response["Location"] == "/diary/"
+
+
+def test_without_javascript_a_missing_answer_comes_back_on_the_whole_today_page(
+    patient_client, patient
+):
+    diary_until_review(patient)
+    response = patient_client.post("/review-question/", {})
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert "Choose the answer closest to how you feel." in html
+    assert "Hours slept last night" in html  # the diary form is there too
+    assert not PGICAnswer.objects.exists()
+
+
+def test_the_answer_is_audited_with_the_address_it_came_from(patient_client, patient):
+    from tracker.models import AuditEvent
+
+    diary_until_review(patient)
+    patient_client.post("/review-question/", {"value": "3"}, REMOTE_ADDR="192.0.2.7")
+    assert AuditEvent.objects.get(action="answer_pgic").ip == "192.0.2.7"

@@ -132,3 +132,14 @@ def test_the_record_stays_within_its_query_budget(
     login(client, clinician)
     with django_assert_max_num_queries(15):
         assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 200
+
+
+def test_without_javascript_an_empty_note_comes_back_on_the_whole_record(
+    client, clinician, patient
+):
+    login(client, clinician)
+    response = client.post(f"/clinic/patients/{patient.pk}/notes/", {"text": ""})
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert "Response evaluation" in html and 'id="id_text_error"' in html
+    assert not ClinicianNote.objects.exists()

@@ -54,33 +54,31 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
 @clinician_required
 def record(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     patient = _patient(clinician, pk)
+    if request.htmx and "range" in request.GET:
+        days = DailyEntry.objects.for_patient(patient).days()
+        evaluation = patient.evaluate(days=days)
+        context = {
+            "trends": charts.trends(days, evaluation, charts.parse_range(request.GET["range"])),
+            "range_url": reverse("clinician_record", args=[patient.pk]),
+        }
+        return render(request, "components/trends.html", context)
+    return _record_page(request, patient, clinician, NoteForm())
+
+
+def _record_page(
+    request: HtmxHttpRequest, patient: Patient, clinician: User, note_form: NoteForm
+) -> HttpResponse:
+    """The whole record, viewed (and audited as viewed)."""
     days = DailyEntry.objects.for_patient(patient).days()
     evaluation = patient.evaluate(days=days)
-    trends = charts.trends(days, evaluation, charts.parse_range(request.GET.get("range")))
-    range_url = reverse("clinician_record", args=[patient.pk])
-    if request.htmx and "range" in request.GET:
-        context = {"trends": trends, "range_url": range_url}
-        return render(request, "components/trends.html", context)
     audit.record(
         actor=clinician, action=AuditAction.VIEW_RECORD, patient=patient, ip=client_ip(request)
     )
-    return render(
-        request,
-        "clinician/record.html",
-        _record_context(patient, evaluation, trends, range_url, NoteForm()),
-    )
-
-
-def _record_context(
-    patient: Patient, evaluation: Any, trends: Any, range_url: str, note_form: NoteForm
-) -> dict[str, Any]:
     today = evaluation.today
     first = today - dt.timedelta(days=DIARY_DAYS - 1)
-    return {
+    context = {
         "patient": patient,
         "evaluation": evaluation,
-        "trends": trends,
-        "range_url": range_url,
         "alerts": patient.alerts.select_related("acknowledged_by").order_by(
             "acknowledged_at", "priority", "-on"
         ),
@@ -93,7 +91,10 @@ def _record_context(
             "-start_date", "-id"
         ),
         "note_form": note_form,
+        "trends": charts.trends(days, evaluation, charts.parse_range(request.GET.get("range"))),
+        "range_url": reverse("clinician_record", args=[patient.pk]),
     }
+    return render(request, "clinician/record.html", context)
 
 
 @require_POST
@@ -120,6 +121,8 @@ def add_note(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespo
         if not request.htmx:
             return redirect(f"{reverse('clinician_record', args=[pk])}#notes")
         form = NoteForm()
+    elif not request.htmx:
+        return _record_page(request, patient, clinician, form)  # the message, in place
     context = {
         "patient": patient,
         "note_form": form,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import charts, review, services
 from ..access import HtmxHttpRequest, patient_required
+from ..audit import client_ip
 from ..forms import DiaryForm, PGICForm, initial_from_entry
 from ..models import DailyEntry, Patient, Prescription
 
@@ -38,6 +39,7 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                     values=form.entry_values(),
                     version=form.cleaned_data["version"],
                     by=request.user,  # type: ignore[arg-type]
+                    ip=client_ip(request),
                 )
             except services.EntryConflict as conflict:
                 _explain_conflict(form, conflict.entry)
@@ -46,12 +48,9 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                     return redirect(f"{reverse('diary')}?date={day.isoformat()}&saved=1")
                 saved, evaluation = result.entry, result.evaluation
     else:
-        existing = entries.filter(date=day).first()
+        form, existing = _fresh_form(patient, day, entries.filter(date=day).first())
         if existing is not None and request.GET.get("saved"):
             saved = existing
-        prescription = Prescription.objects.filter(patient=patient).current_on(day)
-        initial = _initial(day, existing, prescription)
-        form = DiaryForm(initial=initial, earliest=earliest, latest=latest)
     context = {
         "day": day,
         "is_today": day == patient.diary_today(),
@@ -63,6 +62,16 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     }
     template = "patient/diary.html" + ("#diary" if request.htmx else "")
     return render(request, template, context)
+
+
+def _fresh_form(
+    patient: Patient, day: dt.date, existing: DailyEntry | None
+) -> tuple[DiaryForm, DailyEntry | None]:
+    """The diary form for `day`: the saved entry, or the prescription's defaults."""
+    earliest, latest = patient.editable_days()
+    prescription = Prescription.objects.filter(patient=patient).current_on(day)
+    initial = _initial(day, existing, prescription)
+    return DiaryForm(initial=initial, earliest=earliest, latest=latest), existing
 
 
 def _requested_day(
@@ -120,15 +129,25 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     form = PGICForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_pgic(patient=patient, value=form.cleaned_data["value"])
+            services.answer_pgic(
+                patient=patient, value=form.cleaned_data["value"], ip=client_ip(request)
+            )
         except services.NothingToAnswer:
             form.add_error("value", "There is no question to answer now: it was already answered.")
         else:
             if not request.htmx:
                 return redirect("diary")
             form = PGICForm()
-    context = {"evaluation": patient.evaluate(), "pgic_form": form}
-    return render(request, "patient/diary.html#pgic", context)
+    context: dict[str, Any] = {"evaluation": patient.evaluate(), "pgic_form": form}
+    if request.htmx:
+        return render(request, "patient/diary.html#pgic", context)
+    # Without JavaScript the answer comes back on the whole Today page, message in place.
+    today = patient.diary_today()
+    diary_form, existing = _fresh_form(
+        patient, today, DailyEntry.objects.for_patient(patient).filter(date=today).first()
+    )
+    context |= {"day": today, "is_today": True, "form": diary_form, "existing": existing}
+    return render(request, "patient/diary.html", context)
 
 
 @require_GET
