@@ -159,8 +159,7 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     first = today - dt.timedelta(days=HISTORY_DAYS - 1)
     entries = DailyEntry.objects.for_patient(patient)
     by_date = {e.date: e for e in entries.in_window(first, today)}
-    started = entries.filter(dose_taken=True).order_by("date").values_list("date", flat=True)
-    day_one = started.first()
+    day_one = patient.status(today).day_one
     rows = []
     for offset in range(HISTORY_DAYS):
         day = today - dt.timedelta(days=offset)
