@@ -187,12 +187,6 @@ def test_patients_are_not_signed_out_for_idling(client, patient):
 
 # --- Headers ------------------------------------------------------------------------------
 
-WHO_MAY = {  # a person who gets the page itself, for each kind of page
-    "patient": "patient",
-    "clinician": "clinician",
-    "clinic_admin": "clinic_admin",
-}
-
 
 def _viewer(expected: dict[str, int]) -> str:
     for person in ("clinician", "clinic_admin", "patient"):

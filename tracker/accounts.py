@@ -236,7 +236,3 @@ def assign(*, patient: Patient, clinician: User | None, by: User, ip: str | None
     audit.record(
         actor=by, action=AuditAction.PATIENT_ASSIGNED, patient=patient, subject=clinician, ip=ip
     )
-
-
-def invite_context(invite: Invite) -> dict[str, Any]:
-    return {"invite": invite, "hours": settings.INVITE_VALID_HOURS}

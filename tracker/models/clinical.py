@@ -83,10 +83,6 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.patient} · {self.on}"
 
-    @property
-    def is_urgent(self) -> bool:
-        return self.priority == Priority.URGENT
-
 
 class ReviewOutcome(models.TextChoices):
     CONTINUE = "continue", "Continue"

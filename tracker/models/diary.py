@@ -132,11 +132,6 @@ class EntryQuerySet(models.QuerySet["DailyEntry"]):
         rows = self.order_by("date").values_list(*review.Day.FIELDS)
         return [review.Day(*row) for row in rows]
 
-    def doses(self) -> list[tuple[dt.date, Decimal]]:
-        """(date, mg) of every dose taken, oldest first: what the response rule reads."""
-        rows = self.filter(dose_taken=True, dose_mg__isnull=False).order_by("date")
-        return list(rows.values_list("date", "dose_mg"))
-
 
 def _range(field: str, low: Any, high: Any, *, optional: bool = False) -> models.CheckConstraint:
     condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
