@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from .factories import PASSWORD, login
 from .test_access import TABLE
 
 ELSEWHERE = {"REMOTE_ADDR": "203.0.113.9"}
+INLINE_SCRIPT = re.compile(r'<script(?![^>]*\bsrc=)(?![^>]*type="application/json")[^>]*>')
 
 
 def sign_in(client, email, password=PASSWORD, **extra):
@@ -212,6 +214,12 @@ def test_every_page_carries_the_security_headers(client, request, objects, name)
     assert response["X-Frame-Options"] == "DENY"
     if person != "anonymous":
         assert "no-store" in response["Cache-Control"]
+    if response.get("Content-Type", "").startswith("text/html"):
+        html = response.content.decode()
+        # A strict CSP would block these: data blocks (JSON) are fine, code and styles not.
+        assert not INLINE_SCRIPT.search(html), name
+        assert " style=" not in html, name
+        assert 'name="viewport"' in html or response.status_code != 200, name
 
 
 def test_production_settings_pass_the_deploy_check():
