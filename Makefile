@@ -16,8 +16,9 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(PIP) install -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
-	$(PIP) install -r requirements.txt -r requirements-dev.txt
+# requirements-dev.txt pins everything the tests need, the runtime included.
+$(VENV)/.dev: requirements-dev.txt | $(VENV)/.runtime
+	$(PIP) install -r requirements-dev.txt
 	touch $@
 
 ## vendor: the local copy of Chart.js, from the npm registry (pinned in package-lock.json)
@@ -46,11 +47,11 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy tracker ldn_tracker
 
-## lock: re-pin requirements*.txt from requirements*.in
+## lock: re-pin requirements*.txt from the one list of dependencies, pyproject.toml
+COMPILE := $(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links
 lock: $(VENV)/.dev
-	$(PIP) install pip-tools
-	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements.in
-	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements-dev.in
+	$(COMPILE) -o requirements.txt pyproject.toml
+	$(COMPILE) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

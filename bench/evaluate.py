@@ -23,10 +23,13 @@ import django
 
 django.setup()
 
-from tracker import alerts, charts, review  # noqa: E402
+from tracker import charts  # noqa: E402
+from tracker.alerts import rule as alerts  # noqa: E402
+from tracker.review import rule  # noqa: E402
+from tracker.review.days import Day  # noqa: E402
 
 
-def diary(days: int) -> list[review.Day]:
+def diary(days: int) -> list[Day]:
     rng = random.Random(42)
     first = dt.date(2025, 1, 1)
     out = []
@@ -34,7 +37,7 @@ def diary(days: int) -> list[review.Day]:
         taken = n >= 7 and rng.random() > 0.05
         mg = Decimal(("1.5", "3.0", "4.5")[min(2, max(0, (n - 7) // 7))])
         out.append(
-            review.Day(
+            Day(
                 first + dt.timedelta(days=n),
                 taken,
                 mg if taken else None,
@@ -70,8 +73,8 @@ def main() -> None:
     days = diary(args.days)
     today = days[-1].date
     print(f"One patient, {len(days)} daily entries, Python {sys.version.split()[0]}")
-    median = timed("evaluate (SPEC §4)", args.runs, lambda: review.evaluate(days, today=today))
-    ev = review.evaluate(days, today=today)
+    median = timed("evaluate (SPEC §4)", args.runs, lambda: rule.status(rule.facts(days), today))
+    ev = rule.status(rule.facts(days), today)
     timed("alerts.signals (SPEC §5)", args.runs, lambda: alerts.signals(days, ev, today))
     timed("charts.trends, all days (SPEC §6)", args.runs, lambda: charts.trends(days, ev, "all"))
     budget = 5.0

@@ -48,8 +48,8 @@ def generate(patients: int, days: int) -> object:
 
     from django.db import transaction
 
-    from tracker import services
     from tracker.models import Clinic, DailyEntry, Patient, User
+    from tracker.services.status import refresh_patient
 
     name = f"Benchmark clinic {patients}x{days}"
     clinic = Clinic.objects.filter(name=name).first()
@@ -101,7 +101,7 @@ def generate(patients: int, days: int) -> object:
                     batch = []
         DailyEntry.objects.bulk_create(batch)
         for p in people:
-            services.refresh_patient(p)
+            refresh_patient(p)
     print(f"Generated {patients} patients × {days} days in {time.perf_counter() - started:.1f} s")
     return doctor
 
@@ -124,11 +124,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.security import MFA_SESSION_KEY, staff_has_mfa
+    from tracker.security.second_factor import MFA_SESSION_KEY, has_authenticator
 
     call_command("migrate", verbosity=0)
     doctor = generate(args.patients, args.days)
-    if not staff_has_mfa(doctor):
+    if not has_authenticator(doctor):
         TOTP.activate(doctor, generate_totp_secret())
     client = Client()
     client.force_login(doctor)  # then mark the second factor as used, as a real sign-in does

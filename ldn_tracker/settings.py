@@ -4,11 +4,13 @@ start without the secrets it needs."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -84,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
+    "django.contrib.humanize",  # allauth's sessions page loads it
     "django.forms",
     "django_htmx",
     "allauth",
@@ -105,12 +107,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "tracker.middleware.HtmxSignInRedirectMiddleware",
+    "tracker.htmx.HtmxSignInRedirectMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tracker.middleware.StaffSessionMiddleware",
-    "tracker.middleware.SecurityHeadersMiddleware",
+    "tracker.security.idle.StaffIdleMiddleware",
+    "tracker.security.second_factor.SecondFactorMiddleware",
+    "tracker.security.headers.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -132,7 +135,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "tracker.forms.FormRenderer"
+FORM_RENDERER = "tracker.forms.fields.FormRenderer"
 
 try:
     DATABASES = {
@@ -152,11 +155,59 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds security state (used one-time codes, rate limits), so every process must
+# share it: Redis when REDIS_URL is set, else a table in the database. Only a developer's
+# single process may keep it in memory; production refuses to start with that.
 REDIS_URL = env_str("REDIS_URL")
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 if REDIS_URL:
+    if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Parallel test workers each get a Redis database of their own to empty.
+        worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
+        REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + worker % 15}").geturl()
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+elif DEBUG or TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ldn_cache",
+        }
+    }
+
+
+def require_shared_cache(caches: dict[str, Any], debug: bool) -> None:
+    """Refuse a per-process cache outside development: with several workers, a one-time
+    code could be used once per worker and wrong guesses counted per worker."""
+    backend = caches["default"]["BACKEND"]
+    if not debug and backend in PER_PROCESS_CACHES:
+        raise ImproperlyConfigured(
+            f"The cache {backend} keeps security state per process: set REDIS_URL, or use "
+            "django.core.cache.backends.db.DatabaseCache, in production."
+        )
+
+
+require_shared_cache(CACHES, DEBUG or TESTING)
+
+# Behind a reverse proxy: the addresses of the proxies that may tell us the client's address
+# (X-Forwarded-For), and how many stand in a row. Nobody else's header is believed.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 1 or more.")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from None
 
 AUTH_USER_MODEL = "tracker.User"
 LOGIN_URL = "account_login"
@@ -170,7 +221,7 @@ AUTHENTICATION_BACKENDS = [
 
 # Accounts (django-allauth): email and password; no public sign-up (clinics invite people);
 # TOTP two-factor with recovery codes, required for staff by tracker.middleware.
-ACCOUNT_ADAPTER = "tracker.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "tracker.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -180,7 +231,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "LDN Tracker: "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-MFA_ADAPTER = "tracker.accounts.MFAAdapter"
+# Failed sign-ins are django-axes' to count, per email and client address (wrong codes
+# included): allauth's own count per address would lock out everyone behind one address.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "tracker.adapters.MFAAdapter"
+MFA_FORMS = {"authenticate": "tracker.security.lockout.PausedAwareAuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LDN Tracker"
 MFA_ALLOW_UNVERIFIED_EMAIL = True
@@ -188,12 +243,14 @@ USERSESSIONS_TRACK_ACTIVITY = False  # sessions are recorded at sign-in: enough 
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 INVITE_VALID_HOURS = 72
 
-# Lockout (django-axes): per email address and IP, 15 minutes, reset by a good sign-in.
+# Lockout (django-axes): per email address and client address, 15 minutes, reset by a good
+# sign-in. Kept in the database, so every worker counts the same failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip.axes_client_ip"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "tracker.security.axes_username"
+AXES_USERNAME_CALLABLE = "tracker.security.lockout.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
 

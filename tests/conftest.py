@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tracker import accounts, services
 from tracker.models import Alert, Patient, User
+from tracker.services import invites
+from tracker.services.status import refresh_patient
 
 from .browser import browser, page  # noqa: F401 (fixtures for the test_browser_* files)
 from .factories import (
@@ -18,6 +19,25 @@ from .factories import (
     UserFactory,
     with_totp,
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_log():
+    """The audit table refuses DELETE (migration 0007); emptying the test database between
+    transactional tests is the one purge allowed."""
+    from django.core.management.commands import flush
+
+    from tracker.models.audit import audit_purge
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with audit_purge():
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
 
 
 @pytest.fixture(autouse=True)
@@ -116,8 +136,8 @@ def objects(patient, other_patient, clinic, clinic_admin):
     """The ids a path may name: `patient` (assigned to `clinician`), one of their alerts,
     an invite of `clinic` and its link token."""
     EntryFactory(patient=patient, opioid_taken=True)
-    services.refresh_patient(patient)
-    pending, token = accounts.invite(
+    refresh_patient(patient)
+    pending, token = invites.invite(
         clinic=clinic, by=clinic_admin, email="new@example.org", role="clinician",
         first_name="New", base_url="http://testserver/",
     )  # fmt: skip

@@ -7,7 +7,7 @@ import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tracker.models import Clinic, DailyEntry, Patient, Prescription, User
-from tracker.security import MFA_SESSION_KEY
+from tracker.security.second_factor import MFA_SESSION_KEY
 
 PASSWORD = "correct horse battery staple"
 
@@ -53,8 +53,18 @@ class PrescriptionFactory(factory.django.DjangoModelFactory):
 
 
 class EntryFactory(factory.django.DjangoModelFactory):
+    """A diary day, written as the app writes one: the patient's stored status follows."""
+
     class Meta:
         model = DailyEntry
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        entry = super()._create(model_class, *args, **kwargs)
+        from tracker.services.status import refresh_patient
+
+        refresh_patient(entry.patient)
+        return entry
 
     patient = factory.SubFactory(PatientFactory)
     date = factory.LazyAttribute(lambda o: o.patient.diary_today())
@@ -130,3 +140,6 @@ def diary_until_review(patient, *, pain_before=7, pain_after=6, mg="4.5", days=4
         for n in range(days)
     ]  # fmt: skip
     DailyEntry.objects.bulk_create(rows)
+    from tracker.services.status import refresh_patient
+
+    refresh_patient(patient)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
-from tracker import services
-from tracker.models import Alert
+from tracker.models import Alert, DailyEntry
+from tracker.services.status import refresh_patient
 
 from .factories import EntryFactory, valid_form_data
 
@@ -19,7 +20,7 @@ def test_saving_an_opioid_entry_raises_an_urgent_alert(patient_client, patient):
     patient_client.post("/diary/", data)
     alert = Alert.objects.get(patient=patient)
     assert (alert.kind, alert.priority, alert.on) == ("opioid", 0, day)
-    assert "codeine" in alert.message
+    assert "codeine" in alert.text
     assert alert.acknowledged_at is None
 
 
@@ -33,11 +34,15 @@ def test_saving_again_does_not_duplicate_alerts(patient_client, patient):
 
 def test_the_command_recomputes_alerts_for_every_patient(patient, other_patient):
     today = patient.diary_today()
-    EntryFactory(patient=patient, date=today - dt.timedelta(days=6))  # silent since
-    EntryFactory(patient=other_patient, date=today, opioid_taken=True)
+    DailyEntry.objects.bulk_create(  # written behind the app's back, e.g. restored
+        [
+            EntryFactory.build(patient=patient, date=today - dt.timedelta(days=6)),
+            EntryFactory.build(patient=other_patient, date=today, opioid_taken=True),
+        ]
+    )
     out = io.StringIO()
     call_command("refresh_alerts", stdout=out)
-    assert "Checked 2 patients; 2 new alerts." in out.getvalue()
+    assert "Checked 2 patients; 2 new alerts; 0 failed." in out.getvalue()
     assert set(Alert.objects.values_list("patient", "kind")) == {
         (patient.pk, "not_logging"),
         (other_patient.pk, "opioid"),
@@ -48,7 +53,43 @@ def test_the_command_recomputes_alerts_for_every_patient(patient, other_patient)
 
 def test_acknowledged_alerts_stay_acknowledged_when_recomputed(patient, clinician):
     EntryFactory(patient=patient, opioid_taken=True)
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     Alert.objects.update(acknowledged_by=clinician, acknowledged_at=patient.local_now())
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     assert Alert.objects.get().acknowledged_by == clinician
+
+
+def test_a_patient_who_never_logged_does_not_stop_the_run(
+    clinic, clinician, patient, other_patient
+):
+    """Issue 8: the gap detection raised on an empty diary, and everyone after was skipped."""
+    from .factories import PatientFactory
+
+    PatientFactory(user__clinic=clinic, clinician=clinician)  # invited, never logged
+    DailyEntry.objects.bulk_create([EntryFactory.build(patient=other_patient, opioid_taken=True)])
+    out = io.StringIO()
+    call_command("refresh_alerts", stdout=out)
+    assert "Checked 3 patients; 1 new alerts; 0 failed." in out.getvalue()
+    assert Alert.objects.filter(patient=other_patient, kind="opioid").exists()
+
+
+def test_one_failing_patient_is_logged_and_the_run_goes_on(
+    patient, other_patient, monkeypatch, caplog
+):
+    from tracker.services import status
+
+    real = status.refresh_patient
+
+    def fragile(someone, today=None, **kw):
+        if someone.pk == patient.pk:
+            raise RuntimeError("a broken diary")
+        return real(someone, today, **kw)
+
+    monkeypatch.setattr(status, "refresh_patient", fragile)
+    DailyEntry.objects.bulk_create([EntryFactory.build(patient=other_patient, opioid_taken=True)])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 patients could not be re-evaluated"):
+        call_command("refresh_alerts", stdout=out)
+    assert "Checked 1 patients; 1 new alerts; 1 failed." in out.getvalue()
+    assert Alert.objects.filter(patient=other_patient, kind="opioid").exists()
+    assert any(r.getMessage() == "re-evaluation failed" for r in caplog.records)

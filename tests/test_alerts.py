@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tracker.alerts import Kind, Priority, signals
-from tracker.review import Day, evaluate
+from tracker.alerts.explain import text
+from tracker.alerts.rule import Kind, Priority, signals
+from tracker.review.days import Day
+
+from .rules import evaluate
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -37,7 +40,7 @@ def test_an_ordinary_diary_raises_nothing():
 def test_any_opioid_is_urgent_with_its_name():
     found = run([*recent(9), day(9, opioid_taken=True, opioid_name="tramadol")])
     assert [(s.kind, s.priority) for s in found] == [(Kind.OPIOID, Priority.URGENT)]
-    assert "tramadol" in found[0].message
+    assert "tramadol" in text(found[0].kind, found[0].on, found[0].params)
 
 
 def test_liver_signs_are_urgent():
@@ -62,7 +65,7 @@ def test_ten_bad_nights_in_fourteen_days_suggest_morning_dosing():
     days |= {i: day(i, sleep_quality=2) for i in range(5, 10)}
     found = run(list(days.values()))
     assert [(s.kind, s.priority) for s in found] == [(Kind.SLEEP, Priority.NORMAL)]
-    assert "morning" in found[0].message
+    assert "morning" in text(found[0].kind, found[0].on, found[0].params)
 
 
 def test_nine_bad_nights_in_fourteen_days_raise_nothing():
@@ -91,7 +94,7 @@ def test_a_due_review_raises_a_high_alert_with_the_verdict():
     days += [Day(start + dt.timedelta(days=n), True, Decimal("4.5"), pain=6) for n in range(42)]
     found = run(days)
     assert [(s.kind, s.priority) for s in found] == [(Kind.REVIEW, Priority.HIGH)]
-    assert "no response" in found[0].message
+    assert "no response" in text(found[0].kind, found[0].on, found[0].params)
     assert found[0].on == TODAY
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import audit, services
+from tracker import audit
 from tracker.models import AuditAction, AuditEvent, ClinicianNote
+from tracker.services import clinical
 
 
 def test_events_cannot_be_changed_or_deleted(clinician, patient):
@@ -28,6 +29,6 @@ def test_an_event_is_written_with_its_change_or_not_at_all(clinician, patient, m
 
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
-        services.add_note(patient=patient, text="Lost?", by=clinician)
+        clinical.add_note(patient=patient, text="Lost?", by=clinician)
     assert not ClinicianNote.objects.exists()
     assert not AuditEvent.objects.exists()

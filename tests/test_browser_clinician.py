@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import services
 from tracker.models import Alert, ClinicalReview
+from tracker.services.status import refresh_patient
 
 from .browser import sign_in, sign_in_staff
 from .factories import PASSWORD, EntryFactory, PatientFactory, diary_until_review
@@ -21,11 +21,11 @@ def clinic_day(patient, clinic, clinician):
         patient, pain_before=7, pain_after=7, mg="1.5", days=41,
         on={30: {"opioid_taken": True, "opioid_name": "codeine"}},
     )  # fmt: skip
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     for name in ("Zed", "Yara"):
         other = PatientFactory(user__first_name=name, user__clinic=clinic, clinician=clinician)
         EntryFactory(patient=other)
-        services.refresh_patient(other)
+        refresh_patient(other)
     return patient
 
 

@@ -15,8 +15,8 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
-from tracker.middleware import LAST_SEEN_KEY
 from tracker.models import AuditEvent
+from tracker.security.idle import LAST_SEEN_KEY
 
 from .browser import totp_code
 from .factories import PASSWORD, login

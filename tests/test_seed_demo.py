@@ -82,7 +82,7 @@ def test_the_stories_are_in_the_data(seeded):
 @pytest.mark.parametrize("story", demo.STORIES, ids=lambda s: s.email)
 def test_each_demo_patient_shows_the_status_it_was_built_for(seeded, story):
     patient = Patient.objects.get(user__email=demo.email(story.email))
-    evaluation = patient.evaluate()
+    evaluation = patient.status()
     assert (evaluation.verdict or evaluation.phase) == story.expect
 
 

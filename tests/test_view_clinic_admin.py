@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tracker import accounts
 from tracker.models import AuditEvent, Invite, Patient, User
+from tracker.services import invites
 
 from .factories import EntryFactory, login
 
@@ -251,4 +251,4 @@ def test_the_operator_creates_a_clinic_and_its_first_admin(db, client):
     )
     admin = User.objects.get(email="lee@seaside.example")
     assert (admin.role, admin.clinic.name) == ("clinic_admin", "Seaside Clinic")
-    assert accounts.find_invite(token).status == "accepted"
+    assert invites.find_invite(token).status == "accepted"

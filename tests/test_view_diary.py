@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from tracker import services
 from tracker.models import DailyEntry, EntryRevision
+from tracker.services.status import refresh_patient
 
 from .factories import EntryFactory, PrescriptionFactory, valid_form_data
 
@@ -262,7 +262,7 @@ def fill_history(patient, days):
     DailyEntry.objects.bulk_create(
         EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n)) for n in range(days)
     )
-    services.refresh_patient(patient)
+    refresh_patient(patient)
 
 
 @pytest.mark.parametrize("days", [1, 365])

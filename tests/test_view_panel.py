@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tracker import services
 from tracker.models import DailyEntry
+from tracker.services.status import refresh_patient
 
 from .factories import EntryFactory, PatientFactory, login
 
@@ -18,7 +18,7 @@ def diary(patient, days, *, ago=0, **values):
         EntryFactory.build(patient=patient, date=today - dt.timedelta(days=ago + n), **values)
         for n in range(days)
     )
-    services.refresh_patient(patient)
+    refresh_patient(patient)
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def clinic_patients(clinic, clinician):
         opioid_taken=True,
         opioid_name="codeine",
     )
-    services.refresh_patient(urgent)
+    refresh_patient(urgent)
     return {"quiet": quiet, "silent": silent, "due": due, "urgent": urgent}
 
 
@@ -112,7 +112,7 @@ def add_patients(clinic, clinician, count):
         batch_size=2000,
     )
     for p in patients:
-        services.refresh_patient(p)
+        refresh_patient(p)
 
 
 def test_the_panel_costs_the_same_queries_for_5_or_300_patients(

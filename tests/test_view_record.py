@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tracker import services
 from tracker.models import Alert, AuditEvent, ClinicianNote, DailyEntry
+from tracker.services.status import refresh_patient
 
 from .factories import EntryFactory, login
 
@@ -15,7 +15,7 @@ from .factories import EntryFactory, login
 @pytest.fixture
 def opioid_alert(patient):
     EntryFactory(patient=patient, opioid_taken=True, opioid_name="tramadol", note="Bad flare")
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     return Alert.objects.get(patient=patient)
 
 
@@ -50,12 +50,19 @@ def test_viewing_a_record_is_audited(client, clinician, patient):
     )
 
 
-def test_another_clinicians_patient_is_not_found_and_not_audited_as_viewed(
+def test_another_clinicians_patient_is_not_found_and_the_attempt_is_audited(
     client, other_clinician, patient
 ):
     login(client, other_clinician)
     assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 404
-    assert not AuditEvent.objects.filter(action="view_record").exists()
+    event = AuditEvent.objects.get(action="view_record")
+    assert (event.actor, event.outcome, event.patient, event.object_type, event.object_id) == (
+        other_clinician,
+        "denied",
+        None,  # the event names no patient the clinician may not see
+        "patient",
+        str(patient.pk),
+    )
 
 
 def test_acknowledging_an_alert_records_who_and_when(client, clinician, patient, opioid_alert):
@@ -128,7 +135,7 @@ def test_the_record_stays_within_its_query_budget(
     DailyEntry.objects.bulk_create(
         EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n)) for n in range(days)
     )
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     login(client, clinician)
     with django_assert_max_num_queries(15):
         assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 200

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tracker import services
 from tracker.models import AuditEvent, ClinicalReview
+from tracker.services.status import refresh_patient
 
 from .factories import diary_until_review, login
 
@@ -16,7 +16,7 @@ from .factories import diary_until_review, login
 def due(patient):
     """`patient` at their 6-week review: pain 7 before LDN, 6 now (14 % better)."""
     diary_until_review(patient, pain_before=7, pain_after=6)
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     return patient
 
 
@@ -25,7 +25,7 @@ def test_a_review_keeps_the_evaluation_and_clears_review_due(client, clinician, 
     login(client, clinician)
     response = client.post(
         f"/clinic/patients/{due.pk}/review/",
-        {"outcome": "continue", "note": "Try two more weeks.", "next_week": "12"},
+        {"point": "1", "outcome": "continue", "note": "Try two more weeks.", "next_week": "12"},
     )
     assert response.status_code == 302
     review = ClinicalReview.objects.get(patient=due)
@@ -48,7 +48,8 @@ def test_a_review_keeps_the_evaluation_and_clears_review_due(client, clinician, 
 def test_increase_dose_leads_on_to_the_prescription(client, clinician, due):
     login(client, clinician)
     response = client.post(
-        f"/clinic/patients/{due.pk}/review/", {"outcome": "increase_dose", "next_week": "12"}
+        f"/clinic/patients/{due.pk}/review/",
+        {"point": "1", "outcome": "increase_dose", "next_week": "12"},
     )
     assert response["Location"] == f"/clinic/patients/{due.pk}/prescription/"
 
@@ -66,25 +67,61 @@ def test_increase_dose_leads_on_to_the_prescription(client, clinician, due):
 )
 def test_bad_review_input_is_explained_and_saves_nothing(client, clinician, due, data, field):
     login(client, clinician)
-    response = client.post(f"/clinic/patients/{due.pk}/review/", data)
+    response = client.post(f"/clinic/patients/{due.pk}/review/", {"point": "1", **data})
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not ClinicalReview.objects.exists()
 
 
-def test_a_forged_point_or_patient_is_ignored(client, clinician, due, other_patient):
+def test_a_forged_patient_is_ignored(client, clinician, due, other_patient):
     login(client, clinician)
     client.post(
         f"/clinic/patients/{due.pk}/review/",
-        {"outcome": "continue", "next_week": "12", "point": "9", "patient": other_patient.pk},
+        {"outcome": "continue", "next_week": "12", "point": "1", "patient": other_patient.pk},
     )
     assert list(ClinicalReview.objects.values_list("patient", "point")) == [(due.pk, 1)]
+
+
+def test_a_post_for_another_review_point_records_nothing(client, clinician, due):
+    login(client, clinician)
+    response = client.post(
+        f"/clinic/patients/{due.pk}/review/",
+        {"outcome": "continue", "next_week": "12", "point": "9"},
+    )
+    assert "This form was for another review point" in response.content.decode()
+    assert not ClinicalReview.objects.exists()
+
+
+def test_the_form_carries_the_point_it_was_filled_for(client, clinician, due):
+    login(client, clinician)
+    form = client.get(f"/clinic/patients/{due.pk}/review/").context["form"]
+    assert form["point"].value() == 1
+    assert (
+        'name="point" value="1"'
+        in client.get(f"/clinic/patients/{due.pk}/review/").content.decode()
+    )
+
+
+@pytest.mark.parametrize("repeat", ["double click", "back and resubmit", "second tab"])
+def test_posting_the_review_form_twice_records_one_review(client, clinician, due, repeat):
+    """Issue 8: the second post used to record review point 2, also at week 6."""
+    login(client, clinician)
+    data = {"point": "1", "outcome": "continue", "next_week": "12", "note": repeat}
+    first = client.post(f"/clinic/patients/{due.pk}/review/", data)
+    second = client.post(f"/clinic/patients/{due.pk}/review/", data)
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "This review was already recorded by" in second.content.decode()
+    assert list(ClinicalReview.objects.values_list("point", flat=True)) == [1]
+    due.refresh_from_db()
+    assert due.status().review_point == 2
 
 
 def test_no_review_before_treatment_starts(client, clinician, patient):
     login(client, clinician)
     response = client.post(
-        f"/clinic/patients/{patient.pk}/review/", {"outcome": "continue", "next_week": "12"}
+        f"/clinic/patients/{patient.pk}/review/",
+        {"point": "1", "outcome": "continue", "next_week": "12"},
     )
     assert "LDN has not started yet" in response.content.decode()
     assert not ClinicalReview.objects.exists()
@@ -95,18 +132,20 @@ def test_a_review_recorded_meanwhile_is_explained_not_doubled(
 ):
     """Two clinicians submit the same review point at once: the second is told, and
     nothing is written twice."""
-    from tracker import services
     from tracker.models import Patient
+    from tracker.services import clinical
 
-    stale = due.evaluate()  # what the second request computed before the first committed
-    services.record_review(patient=due, outcome="continue", note="", next_week=12, by=clinician)
-    monkeypatch.setattr(Patient, "evaluate", lambda self, **kw: stale)
+    stale = due.status()  # what the second request computed before the first committed
+    clinical.record_review(
+        patient=due, point=1, outcome="continue", note="", next_week=12, by=clinician
+    )
+    monkeypatch.setattr(Patient, "status", lambda self, today=None: stale)
     login(client, other_clinician)
     due.clinician = other_clinician
     due.save(update_fields=["clinician"])
     response = client.post(
-        f"/clinic/patients/{due.pk}/review/", {"outcome": "stop", "next_week": "12"}
+        f"/clinic/patients/{due.pk}/review/", {"point": "1", "outcome": "stop", "next_week": "12"}
     )
     assert response.status_code == 200
-    assert "Someone recorded this review point while you were writing" in response.content.decode()
+    assert "This review was already recorded by" in response.content.decode()
     assert list(ClinicalReview.objects.values_list("outcome", flat=True)) == ["continue"]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from tracker import services
 from tracker.models import AuditEvent
+from tracker.services.status import refresh_patient
 
 from .factories import EntryFactory, login
 
 
 def test_the_summary_has_what_a_printed_page_needs(client, clinician, patient):
     EntryFactory(patient=patient, liver_signs=True)
-    services.refresh_patient(patient)
+    refresh_patient(patient)
     login(client, clinician)
     html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
     for text in (

@@ -6,4 +6,6 @@ class TrackerConfig(AppConfig):
     verbose_name = "LDN Tracker"
 
     def ready(self) -> None:
-        from . import security  # noqa: F401 (connects the sign-in signal receivers)
+        # Signal receivers: the second factor's session mark, failed codes counted by the
+        # lockout, and the audit events of signing in and out.
+        from .security import lockout, second_factor, sign_in_audit  # noqa: F401

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.http import HttpRequest
 
 from .models import AuditAction, AuditEvent, AuditOutcome, Clinic, Patient, User
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a proxy; the proxy must then set it (e.g.
-    # gunicorn --forwarded-allow-ips) rather than the app trusting X-Forwarded-For blindly.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(
@@ -25,6 +18,8 @@ def record(
     email: str = "",
     clinic: Clinic | None = None,
     subject: User | None = None,
+    object_type: str = "",
+    object_id: str = "",
 ) -> AuditEvent:
     """One event. The clinic is the actor's, or for an anonymous attempt the one of the
     account it named, so that clinic's admins can read it."""
@@ -41,8 +36,8 @@ def record(
         action=action,
         patient=patient,
         subject=subject,
-        object_type=(obj._meta.model_name or "") if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else object_id[:40],
         outcome=outcome,
         ip=ip,
     )

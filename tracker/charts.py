@@ -10,7 +10,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .review import Day, Evaluation
+from .review.days import Day, changes, dose_days, timing
+from .review.rule import Evaluation
 
 RANGES = {"4w": ("4 weeks", 28), "12w": ("12 weeks", 84), "all": ("All", None)}
 DEFAULT_RANGE = "12w"
@@ -53,8 +54,7 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
     span = RANGES[chosen][1]
     start = first_logged if span is None else max(first_logged, today - dt.timedelta(span - 1))
     dates = [start + dt.timedelta(n) for n in range((today - start).days + 1)]
-    doses = [(d.date, d.dose_mg) for d in days if d.dose_taken and d.dose_mg is not None]
-    doses = [(day, mg) for day, mg in doses if day <= today]
+    doses = dose_days(days, until=today)
 
     series: dict[str, list[Any]] = {
         name: []
@@ -69,12 +69,12 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
             break
         dose_in_use = mg
     taken = dict(doses)
+    for name in ("pain", "mood", "fatigue"):
+        series[f"{name}_avg"] = rolling_means(by_date, name, dates)
     for date in dates:
         entry = by_date.get(date)
         for name in ("pain", "mood", "fatigue", "headache", "nausea", "sleep_quality"):
             series[name].append(getattr(entry, name) if entry else None)
-        for name in ("pain", "mood", "fatigue"):
-            series[f"{name}_avg"].append(_rolling_mean(by_date, name, date))
         series["sleep_hours"].append(_float(entry.sleep_hours) if entry else None)
         series["dreams"].append(DREAM_LEVEL.get(entry.dreams) if entry else None)
         dose_in_use = taken.get(date, dose_in_use)
@@ -85,7 +85,7 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
         "labels": [d.isoformat() for d in dates],
         "series": series,
         "outcome": evaluation.outcome,
-        "dose_changes": [d.isoformat() for d in _dose_changes(doses) if start < d <= today],
+        "dose_changes": [d.isoformat() for d in changes(doses) if start < d <= today],
         "windows": _windows(evaluation),
         "review": evaluation.review_on.isoformat() if evaluation.review_on else None,
     }
@@ -103,23 +103,32 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
     )
 
 
-def _rolling_mean(by_date: dict[dt.date, Day], name: str, date: dt.date) -> float | None:
-    values = []
-    for n in range(ROLLING_DAYS):
-        entry = by_date.get(date - dt.timedelta(n))
-        value = getattr(entry, name) if entry else None
-        if value is not None:
-            values.append(value)
-    return round(sum(values) / len(values), 2) if values else None
+def rolling_means(
+    by_date: dict[dt.date, Day], name: str, dates: Sequence[dt.date]
+) -> list[float | None]:
+    """The mean of `name` over the 7 days ending on each of `dates` (consecutive), of the
+    days that have a value: one pass with a sliding sum, whatever the length."""
 
+    def value(day: dt.date) -> int | None:
+        entry = by_date.get(day)
+        return getattr(entry, name) if entry else None
 
-def _dose_changes(doses: Sequence[tuple[dt.date, Decimal]]) -> list[dt.date]:
-    changes, previous = [], None
-    for day, mg in doses:
-        if previous is not None and mg != previous:
-            changes.append(day)
-        previous = mg
-    return changes
+    means: list[float | None] = []
+    total = count = 0
+    if dates:  # prime the window with the 6 days before the first date
+        for n in range(ROLLING_DAYS - 1, 0, -1):
+            v = value(dates[0] - dt.timedelta(n))
+            if v is not None:
+                total, count = total + v, count + 1
+    for date in dates:
+        v = value(date)
+        if v is not None:
+            total, count = total + v, count + 1
+        means.append(round(total / count, 2) if count else None)
+        gone = value(date - dt.timedelta(ROLLING_DAYS - 1))
+        if gone is not None:
+            total, count = total - gone, count - 1
+    return means
 
 
 def _windows(ev: Evaluation) -> list[dict[str, str]]:
@@ -145,24 +154,13 @@ def _windows(ev: Evaluation) -> list[dict[str, str]]:
     return windows
 
 
-def dosing_time(time: dt.time | None) -> str | None:
-    """Morning is 04:00–11:59; bedtime is 18:00–03:59; the afternoon is neither."""
-    if time is None:
-        return None
-    if dt.time(4) <= time < dt.time(12):
-        return "morning"
-    if time >= dt.time(18) or time < dt.time(4):
-        return "bedtime"
-    return None
-
-
 def timing_comparison(days: Sequence[Day]) -> list[TimingGroup]:
     """Sleep and dreams after bedtime doses against after morning doses. A dose taken on
     day D affects the night reported in day D+1's entry, so nights are paired that way."""
     by_date = {d.date: d for d in days}
     nights: dict[str, list[Day]] = {"bedtime": [], "morning": []}
     for day in days:
-        when = dosing_time(day.time_taken) if day.dose_taken else None
+        when = timing(day.time_taken) if day.dose_taken else None
         after = by_date.get(day.date + dt.timedelta(1))
         if when and after is not None:
             nights[when].append(after)
@@ -176,7 +174,7 @@ def _group(label: str, nights: list[Day]) -> TimingGroup:
     if not nights:
         return TimingGroup(label, 0, None, None, None)
     hours = [n.sleep_hours for n in nights if n.sleep_hours is not None]
-    vivid = sum(1 for n in nights if n.dreams in ("vivid", "nightmares"))
+    vivid = sum(1 for n in nights if n.vivid_dreams)
     return TimingGroup(
         label=label,
         nights=len(nights),

@@ -18,7 +18,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
-from . import review, services
 from .models import (
     Clinic,
     ClinicalReview,
@@ -31,7 +30,9 @@ from .models import (
     Prescription,
     User,
 )
-from .review import REVIEW_WEEK
+from .review import explain, rule
+from .review.rule import REVIEW_WEEK
+from .services.status import refresh_patient
 
 DEMO_PASSWORD = "ldn-demo-clinic-2026"  # noqa: S105 (development only: refused without DEBUG)
 # Demo staff share one authenticator secret, published here for development only: add it
@@ -234,7 +235,7 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
         entries += _write_story(patient, story, clinicians[story.clinician], today)
         if story.reviewed:
             _record_review(patient, story, clinicians[story.clinician])
-        services.refresh_patient(patient)
+        refresh_patient(patient)
         created += 1
     return created, entries
 
@@ -295,13 +296,19 @@ def _record_review(patient: Patient, story: Story, clinician: User) -> None:
     days = DailyEntry.objects.for_patient(patient).days()
     first = min(d.date for d in days if d.dose_taken)
     on = first + dt.timedelta(days=REVIEW_WEEK * 7 - 1)
-    evaluation = patient.evaluate(days=[d for d in days if d.date <= on], today=on)
+    facts = rule.facts(
+        [d for d in days if d.date <= on],
+        outcome=patient.primary_outcome,
+        enrolment_answer=patient.enrolment_answer,
+        pgic=story.pgic,
+    )
+    evaluation = rule.status(facts, on)
     recorded = ClinicalReview.objects.create(
         patient=patient,
         point=1,
         outcome=story.reviewed,
         note="Good response. Continue 4.5 mg at bedtime.",
-        snapshot=review.snapshot(evaluation),
+        snapshot=explain.snapshot(evaluation),
         recorded_by=clinician,
     )
     # Recorded on the review day itself, not when the demo was loaded.

@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from .. import review
-from ..alerts import KIND_LABELS, Kind, Priority
+from ..alerts import explain as alert_words
+from ..alerts.rule import Kind, Priority
+from ..review import rule
+from ..review.explain import PGIC_CHOICES
 from .people import Patient, User
 
 
@@ -21,7 +23,7 @@ class PGICAnswer(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pgic_answers")
     review_point = models.PositiveSmallIntegerField()  # 1 = the 6-week review, 2 = the next
-    value = models.PositiveSmallIntegerField(choices=review.PGIC_CHOICES)
+    value = models.PositiveSmallIntegerField(choices=PGIC_CHOICES)
     answered_on = models.DateField()
     answered_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,12 +50,15 @@ class Alert(models.Model):
     """A safety or follow-up signal (SPEC §5), kept after it is acknowledged."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=20, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, alert_words.KIND_LABELS[k]) for k in Kind]
+    )
     priority = models.PositiveSmallIntegerField(
-        choices=[(p.value, p.name.title()) for p in Priority]
+        choices=[(p.value, alert_words.PRIORITY_LABELS[p]) for p in Priority]
     )
     on = models.DateField(help_text="The day the episode began.")
-    message = models.TextField()
+    # What the sentence needs (an opioid's name, a gap's length): worded when shown.
+    params = models.JSONField(default=dict, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -63,7 +68,7 @@ class Alert(models.Model):
     objects = AlertQuerySet.as_manager()
 
     class Meta:
-        ordering = ["priority", "-on"]
+        ordering = ["priority", "-on", "kind", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "kind", "on"], name="alert_once_per_episode"
@@ -83,6 +88,10 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.patient} · {self.on}"
 
+    @property
+    def text(self) -> str:
+        return alert_words.text(self.kind, self.on, self.params)
+
 
 class ReviewOutcome(models.TextChoices):
     CONTINUE = "continue", "Continue"
@@ -101,7 +110,7 @@ class ClinicalReview(models.Model):
     outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
     note = models.TextField(max_length=4000, blank=True)
     snapshot = models.JSONField()
-    next_week = models.PositiveSmallIntegerField(default=review.NEXT_REVIEW_WEEK)
+    next_week = models.PositiveSmallIntegerField(default=rule.NEXT_REVIEW_WEEK)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -147,10 +156,15 @@ def _fraction(value: str) -> Fraction | None:
     return Fraction(value) if value else None
 
 
+def _text(value: Fraction | None) -> str:
+    return "" if value is None else str(value)  # exact, e.g. "39/5"
+
+
 class PatientSummary(models.Model):
-    """The facts of a patient's diary (review.Facts), kept so the clinician's panel reads one
-    row per patient. Rewritten in the same transaction as every change that alters them:
-    a diary entry, a PGIC answer, a review (services.refresh_patient)."""
+    """The complete facts of a patient's diary (rule.Facts, baseline and window included),
+    kept so any page reads one row per patient instead of a diary. Created with the patient
+    and rewritten in the same transaction as every change that alters them: a diary entry,
+    a PGIC answer, a review (services.status.refresh_patient), and nightly."""
 
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="summary")
     outcome = models.CharField(max_length=10)
@@ -160,15 +174,22 @@ class PatientSummary(models.Model):
     taken_days = models.PositiveIntegerField(default=0)
     last_entry = models.DateField(null=True)
     review_point = models.PositiveSmallIntegerField(default=1)
-    review_week = models.PositiveSmallIntegerField(default=review.REVIEW_WEEK)
+    review_week = models.PositiveSmallIntegerField(default=rule.REVIEW_WEEK)
     nominal = models.DateField(null=True)
     review_on = models.DateField(null=True)
+    baseline_mean = models.CharField(max_length=40, blank=True)  # exact severity, "39/5"
+    baseline_source = models.CharField(max_length=10, blank=True)
+    baseline_logged = models.PositiveSmallIntegerField(default=0)
+    window_first = models.DateField(null=True)
+    window_last = models.DateField(null=True)
+    window_logged_first = models.PositiveSmallIntegerField(default=0)
+    window_logged_second = models.PositiveSmallIntegerField(default=0)
+    window_mean = models.CharField(max_length=40, blank=True)
     verdict = models.CharField(max_length=20, blank=True)
     substantial = models.BooleanField(default=False)
     points = models.CharField(max_length=40, blank=True)  # an exact fraction, "13/14"
     fraction = models.CharField(max_length=40, blank=True)
     pgic = models.PositiveSmallIntegerField(null=True)
-    verdict_text = models.TextField(blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -177,21 +198,46 @@ class PatientSummary(models.Model):
     SIMPLE = (
         "outcome", "day_one", "dose_mg", "dose_since", "taken_days", "last_entry",
         "review_point", "review_week", "nominal", "review_on", "substantial", "pgic",
-        "verdict_text",
     )  # fmt: skip
 
     @classmethod
-    def values_from(cls, facts: review.Facts) -> dict[str, Any]:
+    def values_from(cls, facts: rule.Facts) -> dict[str, Any]:
+        """The row's columns for `facts`."""
         values = {name: getattr(facts, name) for name in cls.SIMPLE}
-        values["verdict"] = facts.verdict.value if facts.verdict else ""
-        values["points"] = str(facts.points) if facts.points is not None else ""
-        values["fraction"] = str(facts.fraction) if facts.fraction is not None else ""
+        b, w = facts.baseline, facts.window
+        values |= {
+            "verdict": facts.verdict.value if facts.verdict else "",
+            "points": _text(facts.points),
+            "fraction": _text(facts.fraction),
+            "baseline_mean": _text(b.value) if b else "",
+            "baseline_source": b.source if b else "",
+            "baseline_logged": b.logged_days if b else 0,
+            "window_first": w.first if w else None,
+            "window_last": w.last if w else None,
+            "window_logged_first": w.logged[0] if w else 0,
+            "window_logged_second": w.logged[1] if w else 0,
+            "window_mean": _text(w.mean) if w else "",
+        }
         return values
 
-    def facts(self) -> review.Facts:
-        return review.Facts(
+    def facts(self) -> rule.Facts:
+        baseline = window = None
+        if self.baseline_source:
+            baseline = rule.Baseline(
+                Fraction(self.baseline_mean), self.baseline_source, self.baseline_logged
+            )
+        if self.window_first and self.window_last:
+            window = rule.Window(
+                self.window_first,
+                self.window_last,
+                (self.window_logged_first, self.window_logged_second),
+                _fraction(self.window_mean),
+            )
+        return rule.Facts(
             **{name: getattr(self, name) for name in self.SIMPLE},
-            verdict=review.Verdict(self.verdict) if self.verdict else None,
+            baseline=baseline,
+            window=window,
+            verdict=rule.Verdict(self.verdict) if self.verdict else None,
             points=_fraction(self.points),
             fraction=_fraction(self.fraction),
         )

@@ -14,8 +14,8 @@ from django.db.models.functions import Length, Mod
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
-from .. import review
-from .people import Patient, User
+from ..review.days import Day
+from .people import Patient
 
 DOSE_MIN, DOSE_MAX = Decimal("0.1"), Decimal("12.0")
 SLEEP_MIN, SLEEP_MAX = Decimal("0"), Decimal("24")
@@ -118,19 +118,16 @@ SCALE_0_10 = [(i, str(i)) for i in range(11)]
 
 
 class EntryQuerySet(models.QuerySet["DailyEntry"]):
-    def visible_to(self, user: User) -> EntryQuerySet:
-        return self.filter(patient__in=Patient.objects.visible_to(user))
-
     def for_patient(self, patient: Patient) -> EntryQuerySet:
         return self.filter(patient=patient)
 
     def in_window(self, first: dt.date, last: dt.date) -> EntryQuerySet:
         return self.filter(date__gte=first, date__lte=last)
 
-    def days(self) -> list[review.Day]:
+    def days(self) -> list[Day]:
         """The diary as the response rule and the alerts read it, oldest first."""
-        rows = self.order_by("date").values_list(*review.Day.FIELDS)
-        return [review.Day(*row) for row in rows]
+        rows = self.order_by("date").values_list(*Day.FIELDS)
+        return [Day(*row) for row in rows]
 
 
 def _range(field: str, low: Any, high: Any, *, optional: bool = False) -> models.CheckConstraint:

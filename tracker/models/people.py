@@ -8,23 +8,36 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import review
+from ..review import rule
 
 EDITABLE_DAYS = 7
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    # Staff pages show times in it, and the nightly re-evaluation runs in its night.
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -96,11 +109,6 @@ class User(AbstractUser):
     @property
     def is_clinic_admin(self) -> bool:
         return self.role == self.Role.CLINIC_ADMIN
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
 
 
 class Condition(models.TextChoices):
@@ -192,6 +200,18 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.user.display_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new patient gets their (empty) summary at once, so every page can read one
+        row per patient and none has to fall back to reading a diary."""
+        from .clinical import PatientSummary  # the clinical module builds on this one
+
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                values = PatientSummary.values_from(rule.Facts(outcome=self.primary_outcome))
+                PatientSummary.objects.create(patient=self, **values)
+
     @property
     def clinic(self) -> Clinic | None:
         return self.user.clinic
@@ -205,54 +225,12 @@ class Patient(models.Model):
         """The enrolment baseline answer for this patient's primary outcome."""
         return getattr(self, f"baseline_{self.primary_outcome}")
 
-    def facts(
-        self, *, days: list[review.Day] | None = None, reuse_summary: bool = False
-    ) -> review.Facts:
-        """SPEC §4's facts of this patient's diary. Reads the diary (unless `days` is given),
-        the reviews and the PGIC answers; with `reuse_summary`, the review point and PGIC
-        come from the stored summary instead: right after a diary entry, which changes
-        neither."""
-        if days is None:
-            from .diary import DailyEntry  # the diary module builds on this one
-
-            days = DailyEntry.objects.for_patient(self).days()
-        stored = self._stored_summary() if reuse_summary else None
-        if stored is not None:
-            point, week, answer = stored.review_point, stored.review_week, stored.pgic
-        else:
-            reviews = self.reviews.values_list("point", "next_week")
-            point, week = review.next_review([review.Review(p, w) for p, w in reviews])
-            answer = (
-                self.pgic_answers.filter(review_point=point).values_list("value", flat=True).first()
-            )
-        return review.facts(
-            [d for d in days if d.date <= self.diary_today()],
-            outcome=self.primary_outcome,
-            enrolment_answer=self.enrolment_answer,
-            point=point,
-            week=week,
-            pgic=answer,
-        )
-
-    def _stored_summary(self) -> Any:
-        try:
-            return self.summary  # type: ignore[attr-defined]
-        except ObjectDoesNotExist:
-            return None
-
-    def evaluate(
-        self, *, days: list[review.Day] | None = None, today: dt.date | None = None
-    ) -> review.Evaluation:
-        """SPEC §4 for this patient today, computed from the whole diary."""
-        return review.status(self.facts(days=days), today or self.diary_today())
-
-    def status(self, today: dt.date | None = None) -> review.Evaluation:
-        """Today's status from the stored summary (one row), as fresh as the diary: it is
-        rewritten with every change. Falls back to the diary when none is stored yet."""
-        stored = self._stored_summary()
-        if stored is None:
-            return self.evaluate(today=today)
-        return review.status(stored.facts(), today or self.diary_today())
+    def status(self, today: dt.date | None = None) -> rule.Evaluation:
+        """Where this patient stands today (SPEC §4): the one reader of a patient's status.
+        It reads the stored summary (one row), which is as fresh as the diary: it is
+        rewritten with every change (services.status.refresh_patient)."""
+        facts = self.summary.facts()  # type: ignore[attr-defined]
+        return rule.status(facts, today or self.diary_today())
 
     def local_now(self, now: dt.datetime | None = None) -> dt.datetime:
         return (now or timezone.now()).astimezone(self.zone)

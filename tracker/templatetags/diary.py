@@ -15,7 +15,8 @@ register.filter("number", plain_number)
 @register.simple_tag(takes_context=True)
 def chartjs_script(context: template.Context) -> SafeString:
     """Chart.js from the pinned CDN with Subresource Integrity, or the local copy."""
-    nonce = context.get("csp_nonce") or ""
+    # The nonce is lazy: str() makes it (testing it for truth first would read it as empty).
+    nonce = str(context.get("csp_nonce", ""))
     if settings.CHARTJS_SOURCE == "local":
         return format_html(
             '<script src="{}" defer nonce="{}"></script>',

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import accounts
-from ..admin_forms import SetPasswordForm
-from ..audit import client_ip
+from ..forms.accounts import SetPasswordForm
 from ..models import User
+from ..security.client_ip import client_ip
+from ..services import invites
 
 
 @require_GET
@@ -33,8 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     """The invite link: whoever holds it chooses a password, once, within 72 hours."""
-    pending = accounts.find_invite(token)
-    problem = accounts.invite_problem(pending)
+    pending = invites.find_invite(token)
+    problem = invites.invite_problem(pending)
     if problem or pending is None:
         return render(request, "account/accept_invite.html", {"problem": problem}, status=410)
     applicant = User(
@@ -43,10 +43,10 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(request.POST or None, user=applicant)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.accept(
+            invites.accept(
                 token=token, password=form.cleaned_data["password1"], ip=client_ip(request)
             )
-        except accounts.InviteError as error:
+        except invites.InviteError as error:
             return render(
                 request, "account/accept_invite.html", {"problem": str(error)}, status=410
             )

@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import accounts
 from ..access import clinic_admin_required
-from ..admin_forms import AssignForm, AuditFilters, InviteForm
-from ..audit import client_ip
+from ..forms.clinic_admin import AssignForm, AuditFilters, InviteForm
 from ..models import AuditEvent, Invite, Patient, User
+from ..security.client_ip import client_ip
+from ..services import accounts, invites
 
 
 def _clinicians(admin: User):  # type: ignore[no-untyped-def]
@@ -45,14 +45,14 @@ def invite(request: HttpRequest, *, admin: User) -> HttpResponse:
     form = InviteForm(request.POST or None, clinicians=_clinicians(admin))
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.invite(
+            invites.invite(
                 clinic=admin.clinic,  # type: ignore[arg-type]  # set: clinic_admin_required
                 by=admin,
                 base_url=request.build_absolute_uri("/"),
                 ip=client_ip(request),
                 **form.cleaned_data,
             )
-        except accounts.InviteError as error:
+        except invites.InviteError as error:
             form.add_error("email", str(error))
         else:
             messages.success(request, f"Invite sent to {form.cleaned_data['email']}.")
@@ -69,13 +69,13 @@ def _invite(admin: User, pk: int) -> Invite:
 def resend_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
     pending = _invite(admin, pk)
     try:
-        accounts.resend(
+        invites.resend(
             invite=pending,
             by=admin,
             base_url=request.build_absolute_uri("/"),
             ip=client_ip(request),
         )
-    except accounts.InviteError as error:
+    except invites.InviteError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -89,8 +89,8 @@ def resend_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse
 def revoke_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
     pending = _invite(admin, pk)
     try:
-        accounts.revoke(invite=pending, by=admin, ip=client_ip(request))
-    except accounts.InviteError as error:
+        invites.revoke(invite=pending, by=admin, ip=client_ip(request))
+    except invites.InviteError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"The invite for {pending.email} was revoked.")
@@ -104,7 +104,7 @@ def set_active(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
     active = request.POST.get("active") == "yes"
     try:
         accounts.set_active(user=person, active=active, by=admin, ip=client_ip(request))
-    except accounts.InviteError as error:
+    except accounts.AccountError as error:
         messages.error(request, str(error))
     else:
         done = "reactivated" if active else "deactivated; their sessions have ended"

@@ -1,4 +1,5 @@
-"""The clinician's workspace: the panel, a patient's record, reviews and prescriptions."""
+"""The clinician's workspace: the panel, a patient's record, reviews and prescriptions.
+Every read of a patient's health data is audited, and so is every refused attempt."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, charts, queries, services
+from .. import audit, charts
+from .. import panel as panel_query
 from ..access import HtmxHttpRequest, clinician_required
-from ..audit import client_ip
-from ..clinician_forms import (
+from ..forms.clinician import (
     NoteForm,
     PanelFilters,
     PrescriptionForm,
@@ -22,7 +24,10 @@ from ..clinician_forms import (
     StepFormSet,
     plan_errors,
 )
-from ..models import Alert, AuditAction, DailyEntry, Patient, ReviewOutcome, User
+from ..models import Alert, AuditAction, AuditOutcome, DailyEntry, Patient, ReviewOutcome, User
+from ..review.rule import NEXT_REVIEW_WEEK
+from ..security.client_ip import client_ip
+from ..services import clinical
 
 DIARY_DAYS = 56
 DOSE_OUTCOMES = {
@@ -32,10 +37,20 @@ DOSE_OUTCOMES = {
 }
 
 
-def _patient(clinician: User, pk: int) -> Patient:
-    """One of the clinician's own patients; anyone else's is a 404."""
+def _patient(request: HtmxHttpRequest, clinician: User, pk: int, action: AuditAction) -> Patient:
+    """One of the clinician's own patients, the read audited as `action`. Anyone else's is
+    a 404, and the attempt is audited as denied (naming only the id that was tried)."""
     visible = Patient.objects.visible_to(clinician).select_related("user", "summary")
-    return get_object_or_404(visible, pk=pk)
+    patient = visible.filter(pk=pk).first()
+    ip = client_ip(request)
+    if patient is None:
+        audit.record(
+            actor=clinician, action=action, outcome=AuditOutcome.DENIED,
+            object_type="patient", object_id=str(pk), ip=ip,
+        )  # fmt: skip
+        raise Http404("No such patient of yours.")
+    audit.record(actor=clinician, action=action, patient=patient, ip=ip)
+    return patient
 
 
 @require_GET
@@ -44,7 +59,8 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
     """Assigned patients, most in need of attention first; filters live in the URL."""
     filters = PanelFilters(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    rows = queries.panel(clinician, **chosen)
+    rows = panel_query.panel(clinician, **chosen)
+    audit.record(actor=clinician, action=AuditAction.VIEW_PANEL, ip=client_ip(request))
     context = {"rows": rows, "filters": filters, "filtered": any(chosen.values())}
     template = "clinician/panel.html" + ("#results" if request.htmx else "")
     return render(request, template, context)
@@ -53,34 +69,31 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
 @require_GET
 @clinician_required
 def record(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
-    patient = _patient(clinician, pk)
     if request.htmx and "range" in request.GET:
+        patient = _patient(request, clinician, pk, AuditAction.VIEW_CHARTS)
         days = DailyEntry.objects.for_patient(patient).days()
-        evaluation = patient.evaluate(days=days)
         context = {
-            "trends": charts.trends(days, evaluation, charts.parse_range(request.GET["range"])),
+            "trends": charts.trends(
+                days, patient.status(), charts.parse_range(request.GET["range"])
+            ),
             "range_url": reverse("clinician_record", args=[patient.pk]),
         }
         return render(request, "components/trends.html", context)
-    return _record_page(request, patient, clinician, NoteForm())
+    patient = _patient(request, clinician, pk, AuditAction.VIEW_RECORD)
+    return _record_page(request, patient, NoteForm())
 
 
-def _record_page(
-    request: HtmxHttpRequest, patient: Patient, clinician: User, note_form: NoteForm
-) -> HttpResponse:
-    """The whole record, viewed (and audited as viewed)."""
+def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm) -> HttpResponse:
+    """The whole record (its read is audited by whoever fetched `patient`)."""
     days = DailyEntry.objects.for_patient(patient).days()
-    evaluation = patient.evaluate(days=days)
-    audit.record(
-        actor=clinician, action=AuditAction.VIEW_RECORD, patient=patient, ip=client_ip(request)
-    )
+    evaluation = patient.status()
     today = evaluation.today
     first = today - dt.timedelta(days=DIARY_DAYS - 1)
     context = {
         "patient": patient,
         "evaluation": evaluation,
         "alerts": patient.alerts.select_related("acknowledged_by").order_by(
-            "acknowledged_at", "priority", "-on"
+            "acknowledged_at", "priority", "-on", "kind", "id"
         ),
         "entries": DailyEntry.objects.for_patient(patient)
         .in_window(first, today)
@@ -100,10 +113,16 @@ def _record_page(
 @require_POST
 @clinician_required
 def acknowledge(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
-    alert = get_object_or_404(
-        Alert.objects.visible_to(clinician).select_related("patient__user"), pk=pk
+    alert = (
+        Alert.objects.visible_to(clinician).select_related("patient__user").filter(pk=pk).first()
     )
-    services.acknowledge_alert(alert=alert, by=clinician, ip=client_ip(request))
+    if alert is None:
+        audit.record(
+            actor=clinician, action=AuditAction.ACKNOWLEDGE_ALERT, outcome=AuditOutcome.DENIED,
+            object_type="alert", object_id=str(pk), ip=client_ip(request),
+        )  # fmt: skip
+        raise Http404("No such alert of yours.")
+    clinical.acknowledge_alert(alert=alert, by=clinician, ip=client_ip(request))
     if request.htmx:
         return render(request, "clinician/record.html#alert", {"alert": alert})
     return redirect(f"{reverse('clinician_record', args=[alert.patient_id])}#alerts")
@@ -112,17 +131,17 @@ def acknowledge(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRe
 @require_POST
 @clinician_required
 def add_note(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
-    patient = _patient(clinician, pk)
+    patient = _patient(request, clinician, pk, AuditAction.VIEW_RECORD)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(
+        clinical.add_note(
             patient=patient, text=form.cleaned_data["text"], by=clinician, ip=client_ip(request)
         )
         if not request.htmx:
             return redirect(f"{reverse('clinician_record', args=[pk])}#notes")
         form = NoteForm()
     elif not request.htmx:
-        return _record_page(request, patient, clinician, form)  # the message, in place
+        return _record_page(request, patient, form)  # the message, in place
     context = {
         "patient": patient,
         "note_form": form,
@@ -135,31 +154,37 @@ def add_note(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespo
 @clinician_required
 def record_review(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """The review at the current review point: outcome, note, and the next review."""
-    patient = _patient(clinician, pk)
-    evaluation = patient.evaluate()
-    form = ReviewForm(request.POST or None, current_week=evaluation.week or 0)
+    patient = _patient(request, clinician, pk, AuditAction.VIEW_REVIEW)
+    evaluation = patient.status()
+    initial = {"point": evaluation.review_point, "next_week": _next_week(evaluation.week)}
+    form = ReviewForm(request.POST or None, current_week=evaluation.week or 0, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_review(
+            clinical.record_review(
                 patient=patient, **form.cleaned_data, by=clinician, ip=client_ip(request)
             )
-        except services.ReviewNotRecorded as problem:
+        except clinical.ReviewNotRecorded as problem:
             form.add_error(None, str(problem))
         else:
             if form.cleaned_data["outcome"] in DOSE_OUTCOMES:
-                messages.success(request, "Review recorded. Now set the new prescription.")
+                messages.success(request, _("Review recorded. Now set the new prescription."))
                 return redirect("clinician_prescription", pk=pk)
-            messages.success(request, "Review recorded.")
+            messages.success(request, _("Review recorded."))
             return redirect("clinician_record", pk=pk)
     context = {"patient": patient, "evaluation": evaluation, "form": form}
     return render(request, "clinician/review.html", context)
+
+
+def _next_week(current: int | None) -> int:
+    """Week 12 by default, or a few weeks on when the review was later than planned."""
+    return max(NEXT_REVIEW_WEEK, (current or 0) + 6)
 
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
 def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """Change the dose, timing or formulation, with an optional titration plan."""
-    patient = _patient(clinician, pk)
+    patient = _patient(request, clinician, pk, AuditAction.VIEW_PRESCRIPTION)
     today = patient.diary_today()
     current = patient.prescriptions.current_on(today)
     form = PrescriptionForm(request.POST or None, today=today, initial=_initial(current, today))
@@ -172,7 +197,7 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
             for problem in problems:
                 form.add_error(None, problem)
         else:
-            services.prescribe(
+            clinical.prescribe(
                 patient=patient,
                 steps=plan,
                 usual_time=data["usual_time"],
@@ -182,7 +207,7 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
                 by=clinician,
                 ip=client_ip(request),
             )
-            messages.success(request, "Prescription saved.")
+            messages.success(request, _("Prescription saved."))
             return redirect("clinician_record", pk=pk)
     context = {"patient": patient, "form": form, "steps": steps, "current": current}
     return render(request, "clinician/prescription.html", context)
@@ -207,19 +232,16 @@ def _initial(current: Any, today: Any) -> dict[str, Any]:
 @clinician_required
 def summary(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """A one-page printable summary (A4 or Letter)."""
-    patient = _patient(clinician, pk)
+    patient = _patient(request, clinician, pk, AuditAction.PRINT_SUMMARY)
     days = DailyEntry.objects.for_patient(patient).days()
-    evaluation = patient.evaluate(days=days)
-    audit.record(
-        actor=clinician, action=AuditAction.PRINT_SUMMARY, patient=patient, ip=client_ip(request)
-    )
+    evaluation = patient.status()
     context = {
         "patient": patient,
         "evaluation": evaluation,
         "trends": charts.trends(days, evaluation, "12w"),
         "current": patient.prescriptions.current_on(evaluation.today),
         "prescriptions": patient.prescriptions.active().order_by("-start_date", "-id")[:8],
-        "alerts": patient.alerts.open(),
+        "alerts": patient.alerts.open().order_by("priority", "-on", "kind", "id"),
         "last_review": patient.reviews.select_related("recorded_by").first(),
         "clinician": clinician,
     }

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, review, services
+from .. import charts
 from ..access import HtmxHttpRequest, patient_required
-from ..audit import client_ip
-from ..forms import DiaryForm, PGICForm, initial_from_entry
+from ..forms.patient import DiaryForm, PGICForm, initial_from_entry
 from ..models import DailyEntry, Patient, Prescription
+from ..review.rule import week_number
+from ..security.client_ip import client_ip
+from ..services import diary as diary_service
 
 HISTORY_DAYS = 56
 
@@ -33,7 +35,7 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         if form.is_valid():
             day = form.cleaned_data["date"]
             try:
-                result = services.record_entry(
+                result = diary_service.record_entry(
                     patient=patient,
                     day=day,
                     values=form.entry_values(),
@@ -41,7 +43,7 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                     by=request.user,  # type: ignore[arg-type]
                     ip=client_ip(request),
                 )
-            except services.EntryConflict as conflict:
+            except diary_service.EntryConflict as conflict:
                 _explain_conflict(form, conflict.entry)
             else:
                 if not request.htmx:
@@ -129,16 +131,16 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     form = PGICForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_pgic(
+            diary_service.answer_pgic(
                 patient=patient, value=form.cleaned_data["value"], ip=client_ip(request)
             )
-        except services.NothingToAnswer:
+        except diary_service.NothingToAnswer:
             form.add_error("value", "There is no question to answer now: it was already answered.")
         else:
             if not request.htmx:
                 return redirect("diary")
             form = PGICForm()
-    context: dict[str, Any] = {"evaluation": patient.evaluate(), "pgic_form": form}
+    context: dict[str, Any] = {"evaluation": patient.status(), "pgic_form": form}
     if request.htmx:
         return render(request, "patient/diary.html#pgic", context)
     # Without JavaScript the answer comes back on the whole Today page, message in place.
@@ -168,7 +170,7 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                 "day": day,
                 "label": date_format(day, "D j M"),
                 "entry": by_date.get(day),
-                "week": review.week_number(day_one, day) if day_one and day >= day_one else None,
+                "week": week_number(day_one, day) if day_one and day >= day_one else None,
                 "editable": day >= earliest,
             }
         )
@@ -186,7 +188,7 @@ def trends(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The patient's own charts; the range switch swaps the #trends partial with htmx."""
     chosen = charts.parse_range(request.GET.get("range"))
     days = DailyEntry.objects.for_patient(patient).days()
-    evaluation = patient.evaluate(days=days)
+    evaluation = patient.status()
     context = {
         "evaluation": evaluation,
         "trends": charts.trends(days, evaluation, chosen),

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from tracker import accounts, audit
+from tracker import audit
 from tracker.models import AuditAction, Clinic
+from tracker.services import invites
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             clinic = Clinic.objects.create(name=name)
             audit.record(actor=None, clinic=clinic, action=AuditAction.CLINIC_CREATED, obj=clinic)
             try:
-                _, token = accounts.invite(
+                _, token = invites.invite(
                     clinic=clinic,
                     by=None,
                     email=options["admin_email"],
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                     last_name=options["admin_last_name"],
                     base_url=options["base_url"],
                 )
-            except accounts.InviteError as error:
+            except invites.InviteError as error:
                 raise CommandError(str(error)) from None
         link = options["base_url"].rstrip("/") + f"/invite/{token}/"
         self.stdout.write(

@@ -2,20 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from tracker import services
-from tracker.models import Alert, Patient
+from tracker.services.status import refresh_everyone
 
 
 class Command(BaseCommand):
-    help = "Recompute the alerts of every patient (run daily: 'not logging' needs no entry)."
+    help = (
+        "Re-evaluate every patient and raise new alerts ('not logging' needs no entry). The "
+        "worker's schedule runs this nightly; run it by hand after restoring a backup."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        before = Alert.objects.count()
-        patients = 0
-        for patient in Patient.objects.select_related("user").iterator():
-            services.refresh_patient(patient)
-            patients += 1
-        raised = Alert.objects.count() - before
-        self.stdout.write(f"Checked {patients} patients; {raised} new alerts.")
+        run = refresh_everyone()
+        self.stdout.write(
+            f"Checked {run.checked} patients; {run.raised} new alerts; {run.failed} failed."
+        )
+        if run.failed:
+            raise CommandError(f"{run.failed} patients could not be re-evaluated: see the log.")

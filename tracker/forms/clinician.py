@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from .forms import dose_field
-from .models import Formulation, ReviewOutcome, Timing
+from ..models import Formulation, ReviewOutcome, Timing
+from .fields import date_input, dose_field, time_input
 
 
 class PanelFilters(forms.Form):
@@ -49,6 +49,9 @@ class NoteForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # The review point this form was filled for: a second post of the same form (a double
+    # click, back and resubmit, another tab) is then told it was already recorded.
+    point = forms.IntegerField(min_value=1, max_value=1000, widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=ReviewOutcome.choices,
@@ -89,7 +92,7 @@ class PrescriptionForm(forms.Form):
     dose_mg = dose_field()
     start_date = forms.DateField(
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         error_messages={"required": "Choose the start date.", "invalid": "Enter a date."},
     )
     timing = forms.ChoiceField(
@@ -99,7 +102,7 @@ class PrescriptionForm(forms.Form):
     )
     usual_time = forms.TimeField(
         label="Usual time",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=time_input(),
         error_messages={"required": "Enter the usual time.", "invalid": "Enter a time as HH:MM."},
     )
     formulation = forms.ChoiceField(
@@ -154,7 +157,7 @@ class StepForm(forms.Form):
     start_date = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         error_messages={"invalid": "Enter a date."},
     )
     dose_mg = dose_field("Dose (mg)", required=False)

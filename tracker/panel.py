@@ -1,4 +1,4 @@
-"""Reads that span several models, each starting from the user who asks."""
+"""The clinician's panel: their patients, most in need of attention first (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from . import review
-from .alerts import NOT_LOGGING_DAYS, Priority
+from .alerts.rule import NOT_LOGGING_DAYS, Priority
 from .models import Patient, User
+from .review.rule import Evaluation
 
 
 @dataclass(frozen=True)
 class PanelRow:
     patient: Patient
-    status: review.Evaluation
+    status: Evaluation
     open_alerts: int
     urgent_alerts: int
 

@@ -1,70 +1,23 @@
-"""Accounts of a clinic: invites, activation, assignment, and the allauth adapter.
-
-Every change writes its audit event in its own transaction (SPEC §7)."""
+"""Invites: a single-use, expiring link by email that lets someone join a clinic (SPEC §7).
+Every change writes its audit event in its own transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
-import time
-from typing import Any
 
-from allauth.account import app_settings as account_settings
-from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
-from allauth.core import context
-from allauth.mfa.adapter import DefaultMFAAdapter
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
-from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import audit
-from .models import AuditAction, Clinic, Invite, Patient, User
-from .security import is_staff
-
-
-class AccountAdapter(DefaultAccountAdapter):
-    """Nobody signs up alone: accounts come from a clinic's invite."""
-
-    def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return False
-
-    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
-        # Staff are sent to set up their authenticator straight after signing in; asking
-        # for the password again there (and again for the recovery codes) helps nobody.
-        # A first authenticator only adds protection; otherwise a sign-in within the
-        # reauthentication window counts as recent.
-        request = context.request
-        user = getattr(request, "user", None)
-        if app == "allauth.mfa" and user is not None and user.is_authenticated:
-            if not is_mfa_enabled(user):
-                return False
-            records = get_authentication_records(request, user)
-            if (
-                records
-                and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
-            ):
-                return False
-        return super().is_reauthentication_required(app=app, **kwargs)
-
-
-class MFAAdapter(DefaultMFAAdapter):
-    """Staff keep their second factor: it is required for them (SPEC §7)."""
-
-    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        if is_staff(authenticator.user) and authenticator.type == Authenticator.Type.TOTP:
-            return False
-        return super().can_delete_authenticator(authenticator)
+from .. import audit
+from ..models import AuditAction, Clinic, Invite, Patient, User
 
 
 class InviteError(Exception):
@@ -211,28 +164,3 @@ def accept(*, token: str, password: str, ip: str | None = None) -> User:
     pending.save(update_fields=["accepted_at", "user"])
     audit.record(actor=user, action=AuditAction.INVITE_ACCEPTED, obj=pending, ip=ip)
     return user
-
-
-@transaction.atomic
-def set_active(*, user: User, active: bool, by: User, ip: str | None = None) -> None:
-    """Deactivate (ending every session at once) or reactivate an account."""
-    if user.pk == by.pk:
-        raise InviteError("You cannot deactivate your own account.")
-    User.objects.filter(pk=user.pk).update(is_active=active)
-    if not active:
-        for session in UserSession.objects.filter(user=user):
-            session.end()
-    action = AuditAction.ACCOUNT_REACTIVATED if active else AuditAction.ACCOUNT_DEACTIVATED
-    audit.record(actor=by, action=action, subject=user, ip=ip)
-
-
-@transaction.atomic
-def assign(*, patient: Patient, clinician: User | None, by: User, ip: str | None = None) -> None:
-    if clinician is not None and (
-        clinician.clinic_id != patient.user.clinic_id or not clinician.is_clinician
-    ):
-        raise InviteError("Choose a clinician of this clinic.")
-    Patient.objects.filter(pk=patient.pk).update(clinician=clinician)
-    audit.record(
-        actor=by, action=AuditAction.PATIENT_ASSIGNED, patient=patient, subject=clinician, ip=ip
-    )

@@ -1,100 +1,25 @@
-"""The diary form (SPEC §3): every rule a patient can break gets a message next to its field."""
+"""The patient's forms: the diary (SPEC §3), where every rule a patient can break gets a
+message next to its field, and the PGIC answer."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import TemplatesSetting
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
-from .formatting import plain_number
-from .models import (
-    DOSE_MAX,
-    DOSE_MIN,
-    NOTE_MAX,
-    SCALE_0_10,
-    SEVERITY_0_3,
-    SLEEP_QUALITY,
-    DailyEntry,
-    Dreams,
-)
-from .review import PGIC_CHOICES
+from ..formatting import plain_number
+from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
+from ..review.explain import PGIC_CHOICES
+from .fields import date_input, dose_field, scale, step_of, time_input, yes_no
 
-
-class FormRenderer(TemplatesSetting):
-    """Fields render through one template: label or legend, help, errors, then the input."""
-
-    field_template_name = "forms/field.html"
-
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _yes_no(label: str, *, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),
-        help_text=help_text,
-        error_messages={"required": "Choose yes or no.", "invalid_choice": "Choose yes or no."},
-    )
-
-
-def _scale(
-    label: str, choices: list[tuple[int, str]], *, required: bool = True, help_text: str = ""
-) -> forms.TypedChoiceField:
-    options: list[tuple[Any, str]] = [(str(v), text) for v, text in choices]
-    if not required:
-        options = [("", "Skip"), *options]
-    low, high = choices[0][0], choices[-1][0]
-    return forms.TypedChoiceField(
-        label=label,
-        choices=options,
-        coerce=int,
-        empty_value=None,
-        required=required,
-        help_text=help_text,
-        widget=forms.RadioSelect(attrs={"class": f"choices choices--{len(options)}"}),
-        error_messages={
-            "required": f"Choose a value from {low} to {high}.",
-            "invalid_choice": f"Choose a value from {low} to {high}.",
-        },
-    )
-
-
-DOSE_ERRORS = {
-    "required": "Enter the dose in mg, e.g. 4.5.",
-    "invalid": "Enter the dose as a number of mg, e.g. 4.5.",
-    "min_value": "The dose must be between 0.1 and 12.0 mg.",
-    "max_value": "The dose must be between 0.1 and 12.0 mg.",
-    "max_digits": "The dose must be between 0.1 and 12.0 mg.",
-    "max_whole_digits": "The dose must be between 0.1 and 12.0 mg.",
-    "max_decimal_places": "Use steps of 0.1 mg, e.g. 1.5 or 4.5.",
-}
-
-
-def dose_field(label: str = "Dose (mg)", *, required: bool = True) -> forms.DecimalField:
-    """A dose in mg, 0.1 to 12.0 in steps of 0.1, as the diary and prescriptions take it."""
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=DOSE_MIN,
-        max_value=DOSE_MAX,
-        max_digits=3,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-        error_messages=DOSE_ERRORS,
-    )
-
-
-def quarter_hours(value: Decimal) -> None:
-    if (value * 4) % 1 != 0:
-        raise ValidationError("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.", code="step")
+SLEEP_RANGE = gettext_lazy("Sleep must be between 0 and 24 hours.")
+QUARTER_HOURS = gettext_lazy("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.")
 
 
 class DiaryForm(forms.Form):
@@ -102,17 +27,17 @@ class DiaryForm(forms.Form):
     date, never from the submitted data, so a forged id in the POST has nothing to bind to."""
 
     date = forms.DateField(
-        label="Day",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=gettext_lazy("Day"),
+        widget=date_input(),
         error_messages={"required": "Choose the day.", "invalid": "Enter a date as YYYY-MM-DD."},
     )
-    dose_taken = _yes_no("Did you take your LDN dose?")
+    dose_taken = yes_no(gettext_lazy("Did you take your LDN dose?"))
     dose_mg = dose_field(required=False)
     time_taken = forms.TimeField(
         label="Time taken",
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time as HH:MM, e.g. 22:00."},
+        widget=time_input(),
+        error_messages={"invalid": gettext_lazy("Enter a time as HH:MM, e.g. 22:00.")},
     )
     sleep_hours = forms.DecimalField(
         label="Hours slept last night",
@@ -120,19 +45,19 @@ class DiaryForm(forms.Form):
         max_value=Decimal(24),
         max_digits=4,
         decimal_places=2,
-        validators=[quarter_hours],
+        validators=[step_of(Fraction(1, 4), QUARTER_HOURS)],
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
         error_messages={
             "required": "Enter how many hours you slept, e.g. 7.5.",
             "invalid": "Enter hours as a number, e.g. 7.5.",
-            "min_value": "Sleep must be between 0 and 24 hours.",
-            "max_value": "Sleep must be between 0 and 24 hours.",
-            "max_digits": "Sleep must be between 0 and 24 hours.",
-            "max_whole_digits": "Sleep must be between 0 and 24 hours.",
-            "max_decimal_places": "Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.",
+            "min_value": SLEEP_RANGE,
+            "max_value": SLEEP_RANGE,
+            "max_digits": SLEEP_RANGE,
+            "max_whole_digits": SLEEP_RANGE,
+            "max_decimal_places": QUARTER_HOURS,
         },
     )
-    sleep_quality = _scale("How well did you sleep?", SLEEP_QUALITY)
+    sleep_quality = scale("How well did you sleep?", SLEEP_QUALITY)
     dreams = forms.ChoiceField(
         label="Dreams",
         choices=Dreams.choices,
@@ -143,24 +68,22 @@ class DiaryForm(forms.Form):
         },
     )
     nightmare_woke = forms.BooleanField(label="A nightmare woke me up", required=False)
-    headache = _scale("Headache", SEVERITY_0_3)
-    pain = _scale(
+    headache = scale("Headache", SEVERITY_0_3)
+    pain = scale(
         "Pain, on average over the last 24 hours",
         SCALE_0_10,
         help_text="0 no pain · 10 worst pain imaginable",
     )
-    mood = _scale("Mood", SCALE_0_10, help_text="0 worst · 10 best")
-    fatigue = _scale(
-        "Fatigue (optional)", SCALE_0_10, required=False, help_text="0 none · 10 worst"
-    )
-    nausea = _scale("Nausea or stomach upset (optional)", SEVERITY_0_3, required=False)
-    irritability = _scale("Irritability or anxiety (optional)", SEVERITY_0_3, required=False)
-    opioid_taken = _yes_no(
+    mood = scale("Mood", SCALE_0_10, help_text="0 worst · 10 best")
+    fatigue = scale("Fatigue (optional)", SCALE_0_10, required=False, help_text="0 none · 10 worst")
+    nausea = scale("Nausea or stomach upset (optional)", SEVERITY_0_3, required=False)
+    irritability = scale("Irritability or anxiety (optional)", SEVERITY_0_3, required=False)
+    opioid_taken = yes_no(
         "Did you take any opioid painkiller?",
         help_text="For example codeine, tramadol, morphine or oxycodone.",
     )
     opioid_name = forms.CharField(label="Which opioid?", required=False, max_length=200)
-    liver_signs = _yes_no(
+    liver_signs = yes_no(
         "Any yellow skin or eyes, dark urine, pale stools or pain under the right ribs?",
     )
     note = forms.CharField(

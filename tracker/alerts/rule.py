@@ -1,16 +1,18 @@
 """The alerts of SPEC §5 as pure functions: which signals a diary raises, each keyed by the
-day its episode began, so computing them again finds the same alerts (never duplicates)."""
+day its episode began, so computing them again finds the same alerts (never duplicates).
+A signal carries its kind and plain parameters; `explain.py` words it when it is shown."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Any
 
-from django.utils.formats import date_format
-
-from .review import Day, Evaluation, Phase
+from ..review.days import Day
+from ..review.rule import Evaluation, Phase
 
 SLEEP_WINDOW, SLEEP_BAD_DAYS = 14, 10
 HEADACHE_RUN = 3
@@ -34,14 +36,6 @@ class Kind(StrEnum):
     NOT_LOGGING = "not_logging"
 
 
-KIND_LABELS = {
-    Kind.OPIOID: "Opioid use",
-    Kind.LIVER: "Liver warning signs",
-    Kind.HEADACHE_RUN: "Severe headache run",
-    Kind.REVIEW: "Review",
-    Kind.SLEEP: "Persistent sleep side effect",
-    Kind.NOT_LOGGING: "Not logging",
-}
 PRIORITY = {
     Kind.OPIOID: Priority.URGENT,
     Kind.LIVER: Priority.URGENT,
@@ -56,7 +50,7 @@ PRIORITY = {
 class Signal:
     kind: Kind
     on: dt.date  # the day the episode began: with the kind, what makes an alert unique
-    message: str
+    params: dict[str, Any] = field(default_factory=dict)  # JSON-safe: dates as ISO text
 
     @property
     def priority(self) -> Priority:
@@ -70,37 +64,22 @@ def signals(days: Sequence[Day], evaluation: Evaluation, today: dt.date) -> list
     review = _review(evaluation)
     if review:
         found.append(review)
-    return sorted(found, key=lambda s: (s.priority, s.on))
+    return sorted(found, key=lambda s: (s.priority, s.on, s.kind))
 
 
 def _safety(days: Sequence[Day]) -> Iterator[Signal]:
     for day in days:
         if day.opioid_taken:
-            which = f": {day.opioid_name}" if day.opioid_name else ""
-            yield Signal(
-                Kind.OPIOID,
-                day.date,
-                f"Opioid taken on {_d(day.date)}{which}. LDN blocks opioid pain relief and "
-                "can precipitate withdrawal.",
-            )
+            yield Signal(Kind.OPIOID, day.date, {"name": day.opioid_name})
         if day.liver_signs:
-            yield Signal(
-                Kind.LIVER,
-                day.date,
-                f"Possible liver warning signs reported on {_d(day.date)} (jaundice, dark "
-                "urine, pale stools or right upper abdominal pain).",
-            )
+            yield Signal(Kind.LIVER, day.date)
 
 
 def _headache_runs(days: Sequence[Day]) -> Iterator[Signal]:
     severe = [d.date for d in days if d.headache == 3]
-    for start, length in _runs(severe):
+    for start, length in runs(severe):
         if length >= HEADACHE_RUN:
-            yield Signal(
-                Kind.HEADACHE_RUN,
-                start,
-                f"Severe headache on {length} days in a row from {_d(start)}.",
-            )
+            yield Signal(Kind.HEADACHE_RUN, start, {"days": length})
 
 
 def _sleep(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
@@ -108,7 +87,7 @@ def _sleep(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
     stretch of days on which that held."""
     if not days:
         return
-    bad = {d.date for d in days if d.dreams in ("vivid", "nightmares") or d.sleep_quality <= 2}
+    bad = {d.date for d in days if d.sleep_disturbed}
     holding: list[dt.date] = []
     day, count = days[0].date, 0
     while day <= today:  # a sliding count of bad days in the 14 ending on `day`
@@ -117,46 +96,42 @@ def _sleep(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
         if count >= SLEEP_BAD_DAYS:
             holding.append(day)
         day += dt.timedelta(days=1)
-    for start, _ in _runs(holding):
-        yield Signal(
-            Kind.SLEEP,
-            start,
-            f"Vivid dreams, nightmares or poor sleep on at least {SLEEP_BAD_DAYS} of 14 days "
-            f"by {_d(start)}. Consider moving the dose to the morning.",
-        )
+    for start, _ in runs(holding):
+        yield Signal(Kind.SLEEP, start, {"days": SLEEP_BAD_DAYS})
 
 
 def _gaps(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
-    """No entry for ≥ 3 days: between two entries, or from the last entry to today."""
+    """No entry for ≥ 3 days: between two entries, or from the last entry to today. A
+    patient who never logged has no gap to report (their panel row says "never")."""
     dates = [d.date for d in days]
-    for before, after in zip(dates, [*dates[1:], None], strict=True):
-        if after is None:
-            missing = (today - before).days
-            if missing >= NOT_LOGGING_DAYS:
-                yield Signal(
-                    Kind.NOT_LOGGING,
-                    before + dt.timedelta(days=1),
-                    f"No diary entry since {_d(before)} ({missing} days).",
-                )
-        elif (after - before).days - 1 >= NOT_LOGGING_DAYS:
+    for before, after in itertools.pairwise(dates):
+        if (after - before).days - 1 >= NOT_LOGGING_DAYS:
+            start = before + dt.timedelta(days=1)
             yield Signal(
                 Kind.NOT_LOGGING,
-                before + dt.timedelta(days=1),
-                f"No diary entry from {_d(before + dt.timedelta(days=1))} to "
-                f"{_d(after - dt.timedelta(days=1))}.",
+                start,
+                {"since": before.isoformat(), "until": (after - dt.timedelta(days=1)).isoformat()},
             )
+    if dates and (today - dates[-1]).days >= NOT_LOGGING_DAYS:
+        last = dates[-1]
+        yield Signal(
+            Kind.NOT_LOGGING,
+            last + dt.timedelta(days=1),
+            {"since": last.isoformat(), "days": (today - last).days},
+        )
 
 
 def _review(ev: Evaluation) -> Signal | None:
     if ev.phase != Phase.REVIEW_DUE or ev.review_on is None:
         return None
-    verdict = ev.verdict_label.lower() if ev.verdict else "due"
     return Signal(
-        Kind.REVIEW, ev.review_on, f"Week-{ev.review_week} review due: {verdict}. {ev.explanation}"
+        Kind.REVIEW,
+        ev.review_on,
+        {"week": ev.review_week, "verdict": ev.verdict.value if ev.verdict else ""},
     )
 
 
-def _runs(dates: Sequence[dt.date]) -> Iterator[tuple[dt.date, int]]:
+def runs(dates: Sequence[dt.date]) -> Iterator[tuple[dt.date, int]]:
     """(first day, length) of each run of consecutive dates in sorted `dates`."""
     start: dt.date | None = None
     length = 0
@@ -171,7 +146,3 @@ def _runs(dates: Sequence[dt.date]) -> Iterator[tuple[dt.date, int]]:
         previous = day
     if start is not None:
         yield start, length
-
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "j M")

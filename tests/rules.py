@@ -1,0 +1,31 @@
+"""The response rule as the tests call it: a diary, today, and what the clinic recorded, in
+one call (the app keeps the two steps apart: facts stored per patient, status read daily)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from tracker.review import rule
+from tracker.review.days import Day
+
+
+def evaluate(
+    days: Sequence[Day],
+    *,
+    today: dt.date,
+    outcome: str = "pain",
+    enrolment_answer: int | None = None,
+    pgic: dict[int, int] | None = None,
+    reviews: Sequence[rule.Review] = (),
+) -> rule.Evaluation:
+    point, week = rule.next_review(reviews)
+    facts = rule.facts(
+        [d for d in days if d.date <= today],
+        outcome=outcome,
+        enrolment_answer=enrolment_answer,
+        point=point,
+        week=week,
+        pgic=(pgic or {}).get(point),
+    )
+    return rule.status(facts, today)

@@ -1,0 +1,61 @@
+"""django-allauth's adapters: how allauth behaves here (no public sign-up, staff keep their
+second factor, the client's address as the product reads it). No writes of our own here:
+those live in services/ (invites.py, accounts.py)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import HttpRequest
+
+from .security.client_ip import client_ip
+from .security.second_factor import requires_second_factor
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Nobody signs up alone: accounts come from a clinic's invite."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # One reading of the client's address for rate limits, sessions, audit and lockout.
+        return client_ip(request) or ""
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # Staff are sent to set up their authenticator straight after signing in; asking
+        # for the password again there (and again for the recovery codes) helps nobody.
+        # A first authenticator only adds protection; otherwise a sign-in within the
+        # reauthentication window counts as recent.
+        request = context.request
+        user = getattr(request, "user", None)
+        if app == "allauth.mfa" and user is not None and user.is_authenticated:
+            if not is_mfa_enabled(user):
+                return False
+            records = get_authentication_records(request, user)
+            if (
+                records
+                and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Those who must use a second factor (staff, the operator) cannot remove it."""
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if (
+            requires_second_factor(authenticator.user)
+            and authenticator.type == Authenticator.Type.TOTP
+        ):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -1,0 +1,82 @@
+"""The words of the alerts (`rule.py`): a label per kind and a sentence per alert, made
+when the alert is shown so they can be translated and reworded without touching history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..review.explain import VERDICT_LABELS, short_date
+from ..review.rule import Verdict
+from .rule import Kind, Priority
+
+KIND_LABELS = {
+    Kind.OPIOID: gettext_lazy("Opioid use"),
+    Kind.LIVER: gettext_lazy("Liver warning signs"),
+    Kind.HEADACHE_RUN: gettext_lazy("Severe headache run"),
+    Kind.REVIEW: gettext_lazy("Review"),
+    Kind.SLEEP: gettext_lazy("Persistent sleep side effect"),
+    Kind.NOT_LOGGING: gettext_lazy("Not logging"),
+}
+PRIORITY_LABELS = {
+    Priority.URGENT: gettext_lazy("Urgent"),
+    Priority.HIGH: gettext_lazy("High"),
+    Priority.NORMAL: gettext_lazy("Normal"),
+}
+
+
+def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
+    """One alert as a sentence for the clinician."""
+    day = short_date(on)
+    match kind:
+        case Kind.OPIOID:
+            which = params.get("name") or ""
+            lead = (
+                _("Opioid taken on %(day)s: %(name)s.") % {"day": day, "name": which}
+                if which
+                else _("Opioid taken on %(day)s.") % {"day": day}
+            )
+            return lead + " " + _("LDN blocks opioid pain relief and can precipitate withdrawal.")
+        case Kind.LIVER:
+            return _(
+                "Possible liver warning signs reported on %(day)s (jaundice, dark urine, pale "
+                "stools or right upper abdominal pain)."
+            ) % {"day": day}
+        case Kind.HEADACHE_RUN:
+            return _("Severe headache on %(n)s days in a row from %(day)s.") % {
+                "n": params.get("days", 3),
+                "day": day,
+            }
+        case Kind.SLEEP:
+            return _(
+                "Vivid dreams, nightmares or poor sleep on at least %(n)s of 14 days by %(day)s. "
+                "Consider moving the dose to the morning."
+            ) % {"n": params.get("days", 10), "day": day}
+        case Kind.NOT_LOGGING:
+            since = _date(params.get("since"))
+            if params.get("until"):
+                return _("No diary entry from %(first)s to %(last)s.") % {
+                    "first": day,
+                    "last": short_date(dt.date.fromisoformat(params["until"])),
+                }
+            if since is not None:
+                return _("No diary entry since %(day)s (%(n)s days).") % {
+                    "day": short_date(since),
+                    "n": params.get("days", ""),
+                }
+            return _("No diary entry from %(day)s.") % {"day": day}
+        case Kind.REVIEW:
+            verdict = params.get("verdict")
+            state = str(VERDICT_LABELS[Verdict(verdict)]).lower() if verdict else _("due")
+            return _("Week-%(week)s review due: %(state)s.") % {
+                "week": params.get("week", 6),
+                "state": state,
+            }
+    return str(KIND_LABELS.get(Kind(kind), kind))
+
+
+def _date(raw: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(raw) if raw else None

@@ -1,0 +1,111 @@
+"""Form fields the audiences share: one dose field for diary and prescriptions, yes/no and
+scale choices as large tap targets, and the template every field renders through."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from ..models import DOSE_MAX, DOSE_MIN
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Lazy
+
+DOSE_LABEL = _("Dose (mg)")
+
+
+class FormRenderer(TemplatesSetting):
+    """Fields render through one template: label or legend, help, errors, then the input."""
+
+    field_template_name = "forms/field.html"
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def yes_no(label: str | Lazy, *, help_text: str | Lazy = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),
+        help_text=help_text,
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
+    )
+
+
+def scale(
+    label: str | Lazy,
+    choices: list[tuple[int, str]],
+    *,
+    required: bool = True,
+    help_text: str | Lazy = "",
+) -> forms.TypedChoiceField:
+    options: list[tuple[Any, Any]] = [(str(v), text) for v, text in choices]
+    if not required:
+        options = [("", _("Skip")), *options]
+    low, high = choices[0][0], choices[-1][0]
+    message = _("Choose a value from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return forms.TypedChoiceField(
+        label=label,
+        choices=options,
+        coerce=int,
+        empty_value=None,
+        required=required,
+        help_text=help_text,
+        widget=forms.RadioSelect(attrs={"class": f"choices choices--{len(options)}"}),
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+DOSE_RANGE = _("The dose must be between 0.1 and 12.0 mg.")
+DOSE_ERRORS = {
+    "required": _("Enter the dose in mg, e.g. 4.5."),
+    "invalid": _("Enter the dose as a number of mg, e.g. 4.5."),
+    "min_value": DOSE_RANGE,
+    "max_value": DOSE_RANGE,
+    "max_digits": DOSE_RANGE,
+    "max_whole_digits": DOSE_RANGE,
+    "max_decimal_places": _("Use steps of 0.1 mg, e.g. 1.5 or 4.5."),
+}
+
+
+def dose_field(label: str | Lazy = DOSE_LABEL, *, required: bool = True) -> forms.DecimalField:
+    """A dose in mg, 0.1 to 12.0 in steps of 0.1, as the diary and prescriptions take it."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=DOSE_MIN,
+        max_value=DOSE_MAX,
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages=DOSE_ERRORS,
+    )
+
+
+def step_of(step: Fraction, message: str | Lazy):  # type: ignore[no-untyped-def]
+    """A validator: the number is a whole multiple of `step`. Exact for numbers of any size
+    (a Decimal of 1e28 has no remainder Decimal can compute; a Fraction always has)."""
+
+    def validate(value: Any) -> None:
+        if (Fraction(value) / step).denominator != 1:
+            raise ValidationError(message, code="step")
+
+    return validate
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def time_input() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

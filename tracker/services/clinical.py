@@ -1,0 +1,139 @@
+"""The clinician's writes: acknowledging alerts, reviews, notes and prescriptions. Each
+runs in one transaction with its audit event; a repeated post (a double click, a second
+tab) is told what happened and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .. import audit
+from ..models import (
+    Alert,
+    AuditAction,
+    ClinicalReview,
+    ClinicianNote,
+    Patient,
+    Prescription,
+    User,
+)
+from ..review import explain
+from .status import refresh_patient
+
+
+@transaction.atomic
+def acknowledge_alert(*, alert: Alert, by: User, ip: str | None = None) -> bool:
+    """Mark `alert` seen by `by`; False when someone had already acknowledged it."""
+    done = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=by
+    )
+    alert.refresh_from_db()
+    if done:
+        audit.record(
+            actor=by, action=AuditAction.ACKNOWLEDGE_ALERT, patient=alert.patient, obj=alert, ip=ip
+        )
+    return bool(done)
+
+
+class ReviewNotRecorded(Exception):
+    """Why a review could not be recorded, in words for the clinician."""
+
+
+@transaction.atomic
+def record_review(
+    *,
+    patient: Patient,
+    point: int,
+    outcome: str,
+    note: str,
+    next_week: int,
+    by: User,
+    ip: str | None = None,
+) -> ClinicalReview:
+    """Record the review of review point `point` (the one the form was filled for) with the
+    evaluation as it stands, which clears "review due" and sets the next review point. A
+    post for a point already recorded changes nothing and says so."""
+    evaluation = patient.status()
+    if not evaluation.started:
+        raise ReviewNotRecorded(_("There is no review to record: LDN has not started yet."))
+    if point != evaluation.review_point:
+        raise ReviewNotRecorded(_already_recorded(patient, point))
+    try:
+        with transaction.atomic():
+            recorded = ClinicalReview.objects.create(
+                patient=patient,
+                point=point,
+                outcome=outcome,
+                note=note,
+                snapshot=explain.snapshot(evaluation),
+                next_week=next_week,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise ReviewNotRecorded(_already_recorded(patient, point)) from None
+    audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
+    refresh_patient(patient)
+    return recorded
+
+
+def _already_recorded(patient: Patient, point: int) -> str:
+    done = patient.reviews.filter(point=point).select_related("recorded_by").first()
+    if done is None:
+        return _("This form was for another review point. Nothing was recorded: reload the page.")
+    return _(
+        "This review was already recorded by %(who)s on %(when)s. Nothing was changed: see "
+        "the record."
+    ) % {
+        "who": done.recorded_by.display_name,
+        "when": date_format(timezone.localtime(done.recorded_at), "j M Y, H:i"),
+    }
+
+
+@transaction.atomic
+def add_note(*, patient: Patient, text: str, by: User, ip: str | None = None) -> ClinicianNote:
+    note = ClinicianNote.objects.create(patient=patient, author=by, text=text)
+    audit.record(actor=by, action=AuditAction.ADD_NOTE, patient=patient, obj=note, ip=ip)
+    return note
+
+
+@transaction.atomic
+def prescribe(
+    *,
+    patient: Patient,
+    steps: list[tuple[dt.date, Any]],
+    usual_time: dt.time,
+    timing: str,
+    formulation: str,
+    concentration: Any,
+    by: User,
+    ip: str | None = None,
+) -> list[Prescription]:
+    """A new prescription from the first step's date, and a titration plan: one dated
+    prescription per step. Earlier prescriptions stay as the dose history; those starting
+    on or after the new plan's first day are marked replaced, never deleted."""
+    first = min(day for day, _mg in steps)
+    Prescription.objects.filter(patient=patient, start_date__gte=first).active().update(
+        replaced_at=timezone.now()
+    )
+    created = [
+        Prescription.objects.create(
+            patient=patient,
+            dose_mg=mg,
+            usual_time=usual_time,
+            timing=timing,
+            formulation=formulation,
+            concentration_mg_per_ml=concentration,
+            start_date=day,
+            set_by=by,
+        )
+        for day, mg in sorted(steps)
+    ]
+    audit.record(
+        actor=by, action=AuditAction.CHANGE_PRESCRIPTION, patient=patient, obj=created[0], ip=ip
+    )
+    return created

@@ -1,0 +1,144 @@
+"""The patient's writes: a diary day (versioned, conflict-checked) and the PGIC answer.
+Each runs in one transaction with its audit event and the re-evaluation it causes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .. import audit
+from ..models import AuditAction, DailyEntry, EntryRevision, Patient, PGICAnswer, User
+from ..review import rule
+from .status import refresh_patient
+
+
+class EntryConflict(Exception):
+    """The entry changed since the form was filled in; nothing was saved."""
+
+    def __init__(self, entry: DailyEntry) -> None:
+        super().__init__(f"{entry} was changed meanwhile (now version {entry.version}).")
+        self.entry = entry
+
+
+class Saved(NamedTuple):
+    entry: DailyEntry
+    changed: bool
+    evaluation: rule.Evaluation
+
+
+@transaction.atomic
+def record_entry(
+    *,
+    patient: Patient,
+    day: dt.date,
+    values: dict[str, Any],
+    version: int | None,
+    by: User,
+    ip: str | None = None,
+) -> Saved:
+    """Save a diary day, then re-evaluate the patient and raise any new alerts, all in one
+    transaction: an entry is never stored without the alerts it calls for."""
+    entry, changed = save_entry(patient=patient, day=day, values=values, version=version, by=by)
+    if changed:
+        audit.record(actor=by, action=AuditAction.SAVE_ENTRY, patient=patient, obj=entry, ip=ip)
+    evaluation = refresh_patient(patient, diary_only=True)
+    return Saved(entry, changed, evaluation)
+
+
+@transaction.atomic(savepoint=False)
+def save_entry(
+    *,
+    patient: Patient,
+    day: dt.date,
+    values: dict[str, Any],
+    version: int | None,
+    by: User,
+) -> tuple[DailyEntry, bool]:
+    """Create or edit `patient`'s entry for `day`; returns (entry, changed).
+
+    `version` is the version the form was filled from (None for a new entry). If the entry
+    was created or changed since, EntryConflict is raised and nothing is written, so two
+    people saving the same day cannot silently overwrite each other. An edit keeps the
+    previous values as an EntryRevision. The same save sent twice (a double click, or a
+    phone resending once it is back online) finds nothing to change: not a second edit."""
+    entry = DailyEntry.objects.filter(patient=patient, date=day).first()
+    if entry is None:
+        if version is not None:
+            raise EntryConflict(DailyEntry(patient=patient, date=day, version=0))
+        try:
+            with transaction.atomic():
+                entry = DailyEntry.objects.create(
+                    patient=patient, date=day, updated_by=by, **values
+                )
+        except IntegrityError:
+            # Another request may have created the day between our read and our write.
+            existing = DailyEntry.objects.filter(patient=patient, date=day).first()
+            if existing is None:
+                raise
+            if existing.values() == _as_stored(existing, values):
+                return existing, False  # the same save, sent twice
+            raise EntryConflict(existing) from None
+        return entry, True
+
+    if entry.values() == _as_stored(entry, values):
+        return entry, False  # nothing to change, whichever version the form was from
+    if version != entry.version:
+        raise EntryConflict(entry)
+
+    now = timezone.now()
+    updated = DailyEntry.objects.filter(pk=entry.pk, version=version).update(
+        **values, version=F("version") + 1, updated_at=now, updated_by=by
+    )
+    if not updated:
+        entry.refresh_from_db()
+        raise EntryConflict(entry)
+    EntryRevision.objects.create(
+        entry=entry,
+        version=entry.version,
+        data=entry.snapshot(),
+        recorded_by_id=entry.updated_by_id,
+        recorded_at=entry.updated_at,
+        replaced_by=by,
+        replaced_at=now,
+    )
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.version += 1
+    entry.updated_at, entry.updated_by = now, by
+    return entry, True
+
+
+def _as_stored(entry: DailyEntry, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` as the entry would hold them, so an unchanged form is not a new version."""
+    return {name: values.get(name, getattr(entry, name)) for name in DailyEntry.VALUE_FIELDS}
+
+
+class NothingToAnswer(Exception):
+    """No PGIC question is open for this patient now."""
+
+
+@transaction.atomic
+def answer_pgic(*, patient: Patient, value: int, ip: str | None = None) -> PGICAnswer:
+    """Record the patient's PGIC for the review point that is open now, once."""
+    evaluation = patient.status()
+    if not evaluation.asks_pgic:
+        raise NothingToAnswer
+    try:
+        with transaction.atomic():
+            answer = PGICAnswer.objects.create(
+                patient=patient,
+                review_point=evaluation.review_point,
+                value=value,
+                answered_on=evaluation.today,
+            )
+    except IntegrityError:
+        raise NothingToAnswer from None
+    audit.record(
+        actor=patient.user, action=AuditAction.ANSWER_PGIC, patient=patient, obj=answer, ip=ip
+    )
+    refresh_patient(patient)
+    return answer

@@ -1,0 +1,30 @@
+"""The words of the response rule for templates: `{{ evaluation|badge }}` and friends."""
+
+from __future__ import annotations
+
+from django import template
+
+from ..review import explain
+from ..review.rule import Evaluation
+
+register = template.Library()
+
+
+@register.filter
+def badge(ev: Evaluation) -> str:
+    return explain.badge(ev)
+
+
+@register.filter
+def explanation(ev: Evaluation) -> str:
+    return explain.explanation(ev)
+
+
+@register.filter
+def verdict_label(ev: Evaluation) -> str:
+    return explain.verdict_label(ev)
+
+
+@register.filter
+def pgic_label(value: int | None) -> str:
+    return explain.pgic_label(value)
