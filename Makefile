@@ -36,9 +36,10 @@ run: $(VENV)/.runtime $(CHARTJS)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: install what the tests need and run the whole suite (DATABASE_URL picks the database)
+## test: install what the tests need and run the whole suite in parallel (DATABASE_URL picks
+## the database, REDIS_URL the cache)
 test: $(VENV)/.dev $(CHARTJS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

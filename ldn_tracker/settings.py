@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tracker.security.methods.OnlyGetAndPostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +154,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too (not memory), so concurrent writers behave as they do in use.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds security state (used one-time codes, rate limits), so every process must
@@ -232,8 +235,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Failed sign-ins are django-axes' to count, per email and client address (wrong codes
-# included): allauth's own count per address would lock out everyone behind one address.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# included, security/lockout.py). allauth's own limits per address ("login", and the
+# address part of "login_failed") would lock out everyone behind one shared address (a
+# clinic's network, a mobile carrier's); its count per email for passwords is skipped by
+# the adapter, since a stranger could use it to lock anyone out. What stays is its cap on
+# second-factor codes per account: 5 in 5 minutes, from anywhere.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "5/5m/key"}
 MFA_ADAPTER = "tracker.adapters.MFAAdapter"
 MFA_FORMS = {"authenticate": "tracker.security.lockout.PausedAwareAuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -360,9 +367,28 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# One line per event on stdout: JSON in production (LOG_FORMAT=json), readable text for a
+# developer (LOG_FORMAT=text, the default with DEBUG). See tracker/logs.py.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "tracker.logs.ClientErrorsWithoutTraceback"}},
+    "formatters": {
+        "json": {"()": "tracker.logs.JsonFormatter"},
+        "text": {"()": "tracker.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes says every success at INFO; its warnings (failures, lockouts) stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

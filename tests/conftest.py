@@ -44,7 +44,6 @@ def _flush_may_empty_the_audit_log():
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CHARTJS_SOURCE = "local"  # no network here; `make test` installs the copy
-    settings.ACCOUNT_RATE_LIMITS = False  # django-axes is the lockout under test
     cache.clear()
 
 

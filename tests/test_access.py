@@ -149,6 +149,55 @@ def test_the_table_has_a_cell_for_every_url_and_person():
     assert len(CELLS) == len(TABLE) * len(PEOPLE) == 44 * 8
 
 
+# The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
+# views answer GET and POST; ours say exactly which they take.
+GET, POST, BOTH = {"get"}, {"post"}, {"get", "post"}
+METHODS: dict[str, set[str]] = {
+    name: BOTH for name in TABLE if TABLE[name][1].startswith("/accounts/")
+}
+METHODS |= {
+    "home": GET, "accept_invite": BOTH, "diary": BOTH, "history": GET, "trends": GET,
+    "pgic": POST, "clinician_panel": GET, "clinician_record": GET, "clinician_add_note": POST,
+    "clinician_review": BOTH, "clinician_prescription": BOTH, "clinician_summary": GET,
+    "clinician_acknowledge": POST, "admin_accounts": GET, "admin_invite": BOTH,
+    "admin_audit": GET, "admin_resend": POST, "admin_revoke": POST, "admin_set_active": POST,
+    "admin_assign": POST,
+}  # fmt: skip
+
+
+def test_every_url_says_which_methods_it_answers():
+    assert set(METHODS) == set(TABLE)
+
+
+def _allowed_person(expected: dict[str, int]) -> str:
+    """Someone the URL answers, so that only the method can be what is refused."""
+    for status, people in ((200, PEOPLE), (302, PEOPLE[1:])):
+        for person in people:
+            if expected.get(person, expected["default"]) == status:
+                return person
+    return "anonymous"
+
+
+WRONG_METHODS = [
+    (name, method)
+    for name in TABLE
+    for method in ("get", "post", "put", "delete", "patch")
+    if method not in METHODS[name]
+]
+
+
+@pytest.mark.parametrize(("name", "method"), WRONG_METHODS)
+def test_a_wrong_method_is_refused_with_405(client, request, objects, name, method):
+    _, path, expected = TABLE[name]
+    person = _allowed_person(expected)
+    if person != "anonymous":
+        someone = request.getfixturevalue(person)
+        login(client, getattr(someone, "user", someone))
+    response = getattr(client, method)(path.format(**objects))
+    assert response.status_code == 405, (name, method, person)
+    assert "GET" in response["Allow"] or "POST" in response["Allow"]
+
+
 def test_anonymous_people_are_sent_to_sign_in(client, db):
     response = client.get("/history/")
     assert response["Location"] == "/accounts/login/?next=/history/"

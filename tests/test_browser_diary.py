@@ -84,3 +84,34 @@ def test_the_diary_works_with_javascript_off(browser, live_server, patient):
     page.get_by_role("heading", name="Saved for").wait_for()
     assert DailyEntry.objects.get(patient=patient).pain == 2
     context.close()
+
+
+def test_a_save_that_did_not_go_through_says_so_and_keeps_the_answers(page, patient):
+    """Issue 8: with the database down the diary's htmx save showed nothing at all."""
+    sign_in(page, "ada@example.org", PASSWORD)
+    page.wait_for_url("**/diary/")
+    page.get_by_label("Hours slept last night").fill("6.5")
+    choose(page, "How well did you sleep?", "Fair")
+    choose(page, "Dreams", "Normal")
+    choose(page, "Pain, on average over the last 24 hours", "3")
+    choose(page, "Mood", "6")
+    page.route(
+        "**/diary/",
+        lambda route: (
+            route.fulfill(status=503, headers={"Retry-After": "30"}, body="down")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.get_by_role("button", name="Save today").click()
+    problem = page.get_by_role("alert").filter(has_text="was not saved")
+    problem.wait_for()
+    assert "briefly unavailable" in problem.inner_text()
+    assert page.get_by_label("Hours slept last night").input_value() == "6.5"
+    assert page.get_by_role("group", name="Mood").get_by_label("6").is_checked()
+    assert not DailyEntry.objects.exists()
+
+    page.unroute("**/diary/")
+    page.get_by_role("button", name="Save today").click()
+    page.get_by_role("heading", name="Saved for").wait_for()
+    assert DailyEntry.objects.get(patient=patient).pain == 3

@@ -48,3 +48,63 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-plenty-of-entropy-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "ldn.example.org",
+}
+
+
+def production(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "REDIS_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+         "'ldn_tracker.settings'; django.setup(); " + code],
+        env={**base, **PRODUCTION, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+
+
+def test_production_keeps_security_state_in_the_database_without_redis():
+    out = production(
+        'from django.core.cache import caches; print(type(caches["default"]).__name__)'
+    )
+    assert out.stdout.strip() == "DatabaseCache", out.stderr
+
+
+def test_production_uses_redis_when_told_and_starts():
+    """Issue 8: with REDIS_URL set, start-up crashed (the redis package was missing)."""
+    out = production(
+        'from django.core.cache import caches; import redis; print(type(caches["default"]).__name__)',
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert out.stdout.strip() == "RedisCache", out.stderr
+
+
+def test_a_per_process_cache_is_refused_outside_development():
+    from ldn_tracker.settings import require_shared_cache
+
+    locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with pytest.raises(ImproperlyConfigured, match="per process"):
+        require_shared_cache(locmem, debug=False)
+    require_shared_cache(locmem, debug=True)  # one developer, one process: fine
+
+
+def test_a_malformed_trusted_proxy_stops_start_up():
+    out = production("", DJANGO_TRUSTED_PROXIES="10.0.0.2,not-an-address")
+    assert out.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in out.stderr
+
+
+def test_allauths_limits_per_address_are_off_and_its_code_cap_stays():
+    out = production(
+        "from allauth.account import app_settings as s; "
+        "print(s.RATE_LIMITS['login'], s.RATE_LIMITS['login_failed'])"
+    )
+    assert out.stdout.split() == ["None", "5/5m/key"], out.stderr

@@ -26,6 +26,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Wrong passwords are counted by django-axes per email *and* client address
+        (security/lockout.py); allauth's count per email alone would let a stranger lock
+        anyone out from anywhere, so it is not kept."""
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # One reading of the client's address for rate limits, sessions, audit and lockout.
         return client_ip(request) or ""

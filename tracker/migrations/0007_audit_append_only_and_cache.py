@@ -55,7 +55,7 @@ SQLITE_REVERSE = [
 def guard(apps, schema_editor):
     statements = {"postgresql": POSTGRES, "sqlite": SQLITE}.get(schema_editor.connection.vendor)
     for sql in statements or []:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def unguard(apps, schema_editor):
@@ -63,7 +63,7 @@ def unguard(apps, schema_editor):
         schema_editor.connection.vendor
     )
     for sql in statements or []:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def cache_table(apps, schema_editor):
