@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -38,6 +41,22 @@ def _flush_may_empty_the_audit_log():
     flush.Command.handle = handle
     yield
     flush.Command.handle = original
+
+
+# Every test but the browser's runs at the same instant, midday far from midnight and the
+# 04:00 day boundary, so no result depends on when the suite runs. Time still moves on
+# from there (tick), as sessions and one-time codes need. Browser tests keep the real
+# clock: Chromium's cookies and its own clock would disagree with a travelled server.
+PINNED = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
+    with time_machine.travel(PINNED, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -474,3 +474,16 @@ def test_adherence_counts_days_with_a_dose_since_day_one():
 def test_today_not_logged_yet_does_not_lower_adherence():
     ev = evaluate(diary(block(-6, 19, 6)), today=date(20))
     assert ev.adherence_percent == 100
+
+
+def test_the_rule_modules_import_nothing_from_django():
+    """STYLE: pure means pure. The wording lives beside the rules, in explain.py."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import tracker.review.rule, tracker.review.days, tracker.alerts.rule; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -30,12 +30,17 @@ class PanelRow:
     def not_logging(self) -> bool:
         return self.silent_days is None or self.silent_days >= NOT_LOGGING_DAYS
 
-    def sort_key(self) -> tuple[int, int, dt.date]:
-        """Urgent alerts first, then review due, then the longest silence (SPEC §5)."""
+    def sort_key(self) -> tuple[int, int, dt.date, str, str, int]:
+        """Urgent alerts first, then review due, then the longest silence (SPEC §5); ties
+        by name, then by id, so the order never changes between two requests."""
+        user = self.patient.user
         return (
             0 if self.urgent_alerts else 1,
             0 if self.status.review_due else 1,
             self.status.last_entry or dt.date.min,
+            user.last_name.lower(),
+            user.first_name.lower(),
+            self.patient.pk,
         )
 
 

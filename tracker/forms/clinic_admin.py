@@ -5,34 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditAction, Condition, Outcome, User
 
 
 class InviteForm(forms.Form):
     role = forms.ChoiceField(
-        label="Invite a",
+        label=_("Invite a"),
         choices=[("patient", "Patient"), ("clinician", "Clinician")],
         widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),
-        error_messages={"required": "Choose patient or clinician."},
+        error_messages={"required": _("Choose patient or clinician.")},
     )
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         error_messages={
-            "required": "Enter their email address.",
-            "invalid": "Enter a valid email address.",
+            "required": _("Enter their email address."),
+            "invalid": _("Enter a valid email address."),
         },
     )
     clinician = forms.ModelChoiceField(
-        label="Clinician (for a patient)", queryset=User.objects.none(), required=False
+        label=_("Clinician (for a patient)"), queryset=User.objects.none(), required=False
     )
     condition = forms.ChoiceField(
-        label="Condition (for a patient)", choices=[("", "—"), *Condition.choices], required=False
+        label=_("Condition (for a patient)"),
+        choices=[("", "—"), *Condition.choices],
+        required=False,
     )
     primary_outcome = forms.ChoiceField(
-        label="Primary outcome (for a patient)", choices=Outcome.choices, initial="pain"
+        label=_("Primary outcome (for a patient)"), choices=Outcome.choices, initial="pain"
     )
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
@@ -47,7 +50,7 @@ class InviteForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("role") == "patient" and not data.get("condition"):
-            self.add_error("condition", "Choose the patient's condition.")
+            self.add_error("condition", _("Choose the patient's condition."))
         if data.get("role") == "clinician":
             data.update(clinician=None, condition="")
         return data
@@ -55,7 +58,10 @@ class InviteForm(forms.Form):
 
 class AssignForm(forms.Form):
     clinician = forms.ModelChoiceField(
-        label="Clinician", queryset=User.objects.none(), required=False, empty_label="Nobody yet"
+        label=_("Clinician"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
     )
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
@@ -68,16 +74,16 @@ class AssignForm(forms.Form):
 
 
 class AuditFilters(forms.Form):
-    person = forms.CharField(label="Person (email)", required=False, max_length=254)
-    patient = forms.CharField(label="Patient (email)", required=False, max_length=254)
+    person = forms.CharField(label=_("Person (email)"), required=False, max_length=254)
+    patient = forms.CharField(label=_("Patient (email)"), required=False, max_length=254)
     action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any"), *AuditAction.choices]
+        label=_("Action"), required=False, choices=[("", "Any"), *AuditAction.choices]
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

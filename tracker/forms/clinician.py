@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Formulation, ReviewOutcome, Timing
 from .fields import date_input, dose_field, time_input
@@ -16,14 +17,14 @@ from .fields import date_input, dose_field, time_input
 
 class PanelFilters(forms.Form):
     q = forms.CharField(
-        label="Search by name",
+        label=_("Search by name"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    alerts = forms.BooleanField(label="Open alerts", required=False)
-    review = forms.BooleanField(label="Review due", required=False)
-    silent = forms.BooleanField(label="Not logging", required=False)
+    alerts = forms.BooleanField(label=_("Open alerts"), required=False)
+    review = forms.BooleanField(label=_("Review due"), required=False)
+    silent = forms.BooleanField(label=_("Not logging"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -32,19 +33,19 @@ class PanelFilters(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label="Add a note",
+        label=_("Add a note"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Write the note first.",
-            "max_length": "Keep the note to 4,000 characters or fewer.",
+            "required": _("Write the note first."),
+            "max_length": _("Keep the note to 4,000 characters or fewer."),
         },
     )
 
     def clean_text(self) -> str:
         text: str = self.cleaned_data["text"].strip()
         if not text:
-            raise ValidationError("Write the note first.")
+            raise ValidationError(_("Write the note first."))
         return text
 
 
@@ -53,24 +54,24 @@ class ReviewForm(forms.Form):
     # click, back and resubmit, another tab) is then told it was already recorded.
     point = forms.IntegerField(min_value=1, max_value=1000, widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
-        label="Outcome",
+        label=_("Outcome"),
         choices=ReviewOutcome.choices,
         widget=forms.RadioSelect(attrs={"class": "choices choices--list"}),
-        error_messages={"required": "Choose the outcome of the review."},
+        error_messages={"required": _("Choose the outcome of the review.")},
     )
     note = forms.CharField(
-        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_week = forms.IntegerField(
-        label="Next review in week",
+        label=_("Next review in week"),
         min_value=1,
         max_value=104,
         initial=12,
         error_messages={
-            "required": "Enter the week of the next review, e.g. 12.",
-            "invalid": "Enter the week as a whole number, e.g. 12.",
-            "min_value": "The next review must be in week 1 to 104.",
-            "max_value": "The next review must be in week 1 to 104.",
+            "required": _("Enter the week of the next review, e.g. 12."),
+            "invalid": _("Enter the week as a whole number, e.g. 12."),
+            "min_value": _("The next review must be in week 1 to 104."),
+            "max_value": _("The next review must be in week 1 to 104."),
         },
     )
 
@@ -83,7 +84,8 @@ class ReviewForm(forms.Form):
         week: int = self.cleaned_data["next_week"]
         if week <= self.current_week:
             raise ValidationError(
-                f"The next review must come after this week (week {self.current_week})."
+                _("The next review must come after this week (week %(week)s).")
+                % {"week": self.current_week}
             )
         return week
 
@@ -91,38 +93,41 @@ class ReviewForm(forms.Form):
 class PrescriptionForm(forms.Form):
     dose_mg = dose_field()
     start_date = forms.DateField(
-        label="From",
+        label=_("From"),
         widget=date_input(),
-        error_messages={"required": "Choose the start date.", "invalid": "Enter a date."},
+        error_messages={"required": _("Choose the start date."), "invalid": _("Enter a date.")},
     )
     timing = forms.ChoiceField(
-        label="When",
+        label=_("When"),
         choices=Timing.choices,
         widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
     )
     usual_time = forms.TimeField(
-        label="Usual time",
+        label=_("Usual time"),
         widget=time_input(),
-        error_messages={"required": "Enter the usual time.", "invalid": "Enter a time as HH:MM."},
+        error_messages={
+            "required": _("Enter the usual time."),
+            "invalid": _("Enter a time as HH:MM."),
+        },
     )
     formulation = forms.ChoiceField(
-        label="Formulation",
+        label=_("Formulation"),
         choices=Formulation.choices,
         widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
     )
     concentration = forms.DecimalField(
-        label="Liquid concentration (mg per mL)",
+        label=_("Liquid concentration (mg per mL)"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=5,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
         error_messages={
-            "invalid": "Enter mg per mL as a number, e.g. 1.",
-            "min_value": "The concentration must be more than 0.",
-            "max_digits": "Enter mg per mL below 1,000.",
-            "max_whole_digits": "Enter mg per mL below 1,000.",
-            "max_decimal_places": "Use at most 2 decimal places.",
+            "invalid": _("Enter mg per mL as a number, e.g. 1."),
+            "min_value": _("The concentration must be more than 0."),
+            "max_digits": _("Enter mg per mL below 1,000."),
+            "max_whole_digits": _("Enter mg per mL below 1,000."),
+            "max_decimal_places": _("Use at most 2 decimal places."),
         },
     )
 
@@ -136,7 +141,8 @@ class PrescriptionForm(forms.Form):
         day: dt.date = self.cleaned_data["start_date"]
         if day < self.today:
             raise ValidationError(
-                f"A prescription starts today or later ({date_format(self.today, 'j M Y')})."
+                _("A prescription starts today or later (%(day)s).")
+                % {"day": date_format(self.today, "j M Y")}
             )
         return day
 
@@ -145,7 +151,7 @@ class PrescriptionForm(forms.Form):
         data = self.cleaned_data
         if data.get("formulation") == Formulation.LIQUID:
             if data.get("concentration") is None and "concentration" not in self.errors:
-                self.add_error("concentration", "A liquid needs its concentration in mg per mL.")
+                self.add_error("concentration", _("A liquid needs its concentration in mg per mL."))
         else:
             data["concentration"] = None
         return data
@@ -155,10 +161,10 @@ class StepForm(forms.Form):
     """One later step of a titration plan."""
 
     start_date = forms.DateField(
-        label="From",
+        label=_("From"),
         required=False,
         widget=date_input(),
-        error_messages={"invalid": "Enter a date."},
+        error_messages={"invalid": _("Enter a date.")},
     )
     dose_mg = dose_field("Dose (mg)", required=False)
 
@@ -171,9 +177,9 @@ class StepForm(forms.Form):
         data = self.cleaned_data
         day, mg = data.get("start_date"), data.get("dose_mg")
         if day and mg is None and "dose_mg" not in self.errors:
-            self.add_error("dose_mg", "Enter the dose for this step.")
+            self.add_error("dose_mg", _("Enter the dose for this step."))
         if mg is not None and not day and "start_date" not in self.errors:
-            self.add_error("start_date", "Choose the date of this step.")
+            self.add_error("start_date", _("Choose the date of this step."))
         return data
 
 

@@ -11,15 +11,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..formatting import plain_number
 from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
 from ..review.explain import PGIC_CHOICES
 from .fields import date_input, dose_field, scale, step_of, time_input, yes_no
 
-SLEEP_RANGE = gettext_lazy("Sleep must be between 0 and 24 hours.")
-QUARTER_HOURS = gettext_lazy("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.")
+SLEEP_RANGE = _("Sleep must be between 0 and 24 hours.")
+QUARTER_HOURS = _("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.")
 
 
 class DiaryForm(forms.Form):
@@ -27,20 +27,23 @@ class DiaryForm(forms.Form):
     date, never from the submitted data, so a forged id in the POST has nothing to bind to."""
 
     date = forms.DateField(
-        label=gettext_lazy("Day"),
+        label=_("Day"),
         widget=date_input(),
-        error_messages={"required": "Choose the day.", "invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={
+            "required": _("Choose the day."),
+            "invalid": _("Enter a date as YYYY-MM-DD."),
+        },
     )
-    dose_taken = yes_no(gettext_lazy("Did you take your LDN dose?"))
+    dose_taken = yes_no(_("Did you take your LDN dose?"))
     dose_mg = dose_field(required=False)
     time_taken = forms.TimeField(
-        label="Time taken",
+        label=_("Time taken"),
         required=False,
         widget=time_input(),
-        error_messages={"invalid": gettext_lazy("Enter a time as HH:MM, e.g. 22:00.")},
+        error_messages={"invalid": _("Enter a time as HH:MM, e.g. 22:00.")},
     )
     sleep_hours = forms.DecimalField(
-        label="Hours slept last night",
+        label=_("Hours slept last night"),
         min_value=Decimal(0),
         max_value=Decimal(24),
         max_digits=4,
@@ -48,8 +51,8 @@ class DiaryForm(forms.Form):
         validators=[step_of(Fraction(1, 4), QUARTER_HOURS)],
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
         error_messages={
-            "required": "Enter how many hours you slept, e.g. 7.5.",
-            "invalid": "Enter hours as a number, e.g. 7.5.",
+            "required": _("Enter how many hours you slept, e.g. 7.5."),
+            "invalid": _("Enter hours as a number, e.g. 7.5."),
             "min_value": SLEEP_RANGE,
             "max_value": SLEEP_RANGE,
             "max_digits": SLEEP_RANGE,
@@ -59,39 +62,43 @@ class DiaryForm(forms.Form):
     )
     sleep_quality = scale("How well did you sleep?", SLEEP_QUALITY)
     dreams = forms.ChoiceField(
-        label="Dreams",
+        label=_("Dreams"),
         choices=Dreams.choices,
         widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
         error_messages={
-            "required": "Choose none, normal, vivid or nightmares.",
-            "invalid_choice": "Choose none, normal, vivid or nightmares.",
+            "required": _("Choose none, normal, vivid or nightmares."),
+            "invalid_choice": _("Choose none, normal, vivid or nightmares."),
         },
     )
-    nightmare_woke = forms.BooleanField(label="A nightmare woke me up", required=False)
+    nightmare_woke = forms.BooleanField(label=_("A nightmare woke me up"), required=False)
     headache = scale("Headache", SEVERITY_0_3)
     pain = scale(
         "Pain, on average over the last 24 hours",
         SCALE_0_10,
-        help_text="0 no pain · 10 worst pain imaginable",
+        help_text=_("0 no pain · 10 worst pain imaginable"),
     )
-    mood = scale("Mood", SCALE_0_10, help_text="0 worst · 10 best")
-    fatigue = scale("Fatigue (optional)", SCALE_0_10, required=False, help_text="0 none · 10 worst")
+    mood = scale("Mood", SCALE_0_10, help_text=_("0 worst · 10 best"))
+    fatigue = scale(
+        "Fatigue (optional)", SCALE_0_10, required=False, help_text=_("0 none · 10 worst")
+    )
     nausea = scale("Nausea or stomach upset (optional)", SEVERITY_0_3, required=False)
     irritability = scale("Irritability or anxiety (optional)", SEVERITY_0_3, required=False)
     opioid_taken = yes_no(
         "Did you take any opioid painkiller?",
-        help_text="For example codeine, tramadol, morphine or oxycodone.",
+        help_text=_("For example codeine, tramadol, morphine or oxycodone."),
     )
-    opioid_name = forms.CharField(label="Which opioid?", required=False, max_length=200)
+    opioid_name = forms.CharField(label=_("Which opioid?"), required=False, max_length=200)
     liver_signs = yes_no(
         "Any yellow skin or eyes, dark urine, pale stools or pain under the right ribs?",
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Keep the note to {NOTE_MAX:,} characters or fewer."},
+        error_messages={
+            "max_length": _("Keep the note to %(n)s characters or fewer.") % {"n": f"{NOTE_MAX:,}"}
+        },
     )
     # The entry version this form was filled from; empty for a new entry.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -105,11 +112,13 @@ class DiaryForm(forms.Form):
     def clean_date(self) -> dt.date:
         day: dt.date = self.cleaned_data["date"]
         if day > self.latest:
-            raise ValidationError("That day hasn't happened yet: choose today or an earlier day.")
+            raise ValidationError(
+                _("That day hasn't happened yet: choose today or an earlier day.")
+            )
         if day < self.earliest:
             raise ValidationError(
-                f"Only the last 7 days can be logged or changed; the earliest is "
-                f"{date_format(self.earliest, 'l j F')}."
+                _("Only the last 7 days can be logged or changed; the earliest is %(day)s.")
+                % {"day": date_format(self.earliest, "l j F")}
             )
         return day
 
@@ -118,9 +127,9 @@ class DiaryForm(forms.Form):
         data = self.cleaned_data
         if data.get("dose_taken"):
             if data.get("dose_mg") is None and "dose_mg" not in self.errors:
-                self.add_error("dose_mg", "Enter the dose you took, in mg.")
+                self.add_error("dose_mg", _("Enter the dose you took, in mg."))
             if data.get("time_taken") is None and "time_taken" not in self.errors:
-                self.add_error("time_taken", "Enter the time you took it.")
+                self.add_error("time_taken", _("Enter the time you took it."))
         elif data.get("dose_taken") is False:
             # A missed dose has no amount or time; dropping them keeps the record honest.
             data["dose_mg"] = None
@@ -150,12 +159,12 @@ class PGICForm(forms.Form):
     """Patient Global Impression of Change (1 very much improved … 7 very much worse)."""
 
     value = forms.TypedChoiceField(
-        label="Since you started LDN, how would you describe the change in your condition?",
+        label=_("Since you started LDN, how would you describe the change in your condition?"),
         choices=[(str(v), text) for v, text in PGIC_CHOICES],
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "choices choices--list"}),
         error_messages={
-            "required": "Choose the answer closest to how you feel.",
-            "invalid_choice": "Choose one of the seven answers.",
+            "required": _("Choose the answer closest to how you feel."),
+            "invalid_choice": _("Choose one of the seven answers."),
         },
     )

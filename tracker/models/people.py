@@ -43,6 +43,10 @@ class Clinic(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_queryset(self) -> models.QuerySet[User]:
+        # Every page needs the clinic (its time zone, its name): loaded with the user.
+        return super().get_queryset().select_related("clinic")
+
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
@@ -301,7 +305,7 @@ class Invite(models.Model):
     objects = InviteQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["patient", "clinician", "clinic_admin"]),

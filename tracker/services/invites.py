@@ -15,6 +15,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import audit
 from ..models import AuditAction, Clinic, Invite, Patient, User
@@ -33,18 +35,19 @@ def find_invite(token: str) -> Invite | None:
 
 
 INVITE_PROBLEMS = {
-    "unknown": "This invite link is not valid. Ask your clinic for a new one.",
-    "accepted": "This invite link was already used. Sign in instead.",
-    "revoked": "This invite was withdrawn. Ask your clinic for a new one.",
-    "expired": "This invite link has expired. Ask your clinic to send a new one.",
+    "unknown": gettext_lazy("This invite link is not valid. Ask your clinic for a new one."),
+    "accepted": gettext_lazy("This invite link was already used. Sign in instead."),
+    "revoked": gettext_lazy("This invite was withdrawn. Ask your clinic for a new one."),
+    "expired": gettext_lazy("This invite link has expired. Ask your clinic to send a new one."),
 }
 
 
 def invite_problem(invite: Invite | None) -> str | None:
     """Why this invite cannot be used now, or None when it can."""
     if invite is None:
-        return INVITE_PROBLEMS["unknown"]
-    return INVITE_PROBLEMS.get(invite.status)
+        return str(INVITE_PROBLEMS["unknown"])
+    problem = INVITE_PROBLEMS.get(invite.status)
+    return str(problem) if problem else None
 
 
 def _new_token(invite: Invite) -> str:
@@ -89,11 +92,11 @@ def invite(
     """Invite someone to `clinic`; returns the invite and its link token (emailed too)."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise InviteError("This email address already has an account.")
+        raise InviteError(_("This email address already has an account."))
     if Invite.objects.pending().filter(email__iexact=email).exists():
-        raise InviteError("This email address already has an invite waiting: resend it instead.")
+        raise InviteError(_("This email address already has an invite waiting: resend it instead."))
     if clinician is not None and (clinician.clinic_id != clinic.pk or not clinician.is_clinician):
-        raise InviteError("Choose a clinician of this clinic.")
+        raise InviteError(_("Choose a clinician of this clinic."))
     pending = Invite(
         clinic=clinic,
         email=email,
@@ -116,7 +119,7 @@ def invite(
 def resend(*, invite: Invite, by: User, base_url: str, ip: str | None = None) -> str:
     """A fresh link for an invite not yet used; the old link stops working."""
     if invite.accepted_at:
-        raise InviteError("This invite was already used.")
+        raise InviteError(_("This invite was already used."))
     token = _new_token(invite)
     invite.revoked_at = None
     invite.save(update_fields=["token_hash", "expires_at", "revoked_at"])
@@ -128,7 +131,7 @@ def resend(*, invite: Invite, by: User, base_url: str, ip: str | None = None) ->
 @transaction.atomic
 def revoke(*, invite: Invite, by: User, ip: str | None = None) -> None:
     if invite.accepted_at:
-        raise InviteError("This invite was already used.")
+        raise InviteError(_("This invite was already used."))
     Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
     audit.record(actor=by, action=AuditAction.INVITE_REVOKED, obj=invite, ip=ip)
 
@@ -141,9 +144,9 @@ def accept(*, token: str, password: str, ip: str | None = None) -> User:
     pending = Invite.objects.select_for_update().get(pk=found.pk) if found else None
     problem = invite_problem(pending)
     if problem or pending is None:
-        raise InviteError(problem or INVITE_PROBLEMS["unknown"])
+        raise InviteError(problem or str(INVITE_PROBLEMS["unknown"]))
     if User.objects.filter(email__iexact=pending.email).exists():
-        raise InviteError("This email address already has an account. Sign in instead.")
+        raise InviteError(_("This email address already has an account. Sign in instead."))
     user = User.objects.create_user(
         pending.email,
         password,

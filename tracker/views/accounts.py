@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.accounts import SetPasswordForm
@@ -50,6 +51,6 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "account/accept_invite.html", {"problem": str(error)}, status=410
             )
-        messages.success(request, "Your password is set. Sign in to continue.")
+        messages.success(request, _("Your password is set. Sign in to continue."))
         return redirect("account_login")
     return render(request, "account/accept_invite.html", {"form": form, "invite": pending})

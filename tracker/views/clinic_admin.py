@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import clinic_admin_required
@@ -55,7 +56,9 @@ def invite(request: HttpRequest, *, admin: User) -> HttpResponse:
         except invites.InviteError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"Invite sent to {form.cleaned_data['email']}.")
+            messages.success(
+                request, _("Invite sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
             return redirect("admin_accounts")
     return render(request, "clinic_admin/invite.html", {"form": form})
 
@@ -79,7 +82,9 @@ def resend_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse
         messages.error(request, str(error))
     else:
         messages.success(
-            request, f"A new link was sent to {pending.email}; the old one no longer works."
+            request,
+            _("A new link was sent to %(email)s; the old one no longer works.")
+            % {"email": pending.email},
         )
     return redirect("admin_accounts")
 
@@ -93,7 +98,9 @@ def revoke_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse
     except invites.InviteError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The invite for {pending.email} was revoked.")
+        messages.success(
+            request, _("The invite for %(email)s was revoked.") % {"email": pending.email}
+        )
     return redirect("admin_accounts")
 
 
@@ -107,8 +114,12 @@ def set_active(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
     except accounts.AccountError as error:
         messages.error(request, str(error))
     else:
-        done = "reactivated" if active else "deactivated; their sessions have ended"
-        messages.success(request, f"{person.display_name} was {done}.")
+        done = (
+            _("%(name)s was reactivated.")
+            if active
+            else _("%(name)s was deactivated; their sessions have ended.")
+        )
+        messages.success(request, done % {"name": person.display_name})
     return redirect("admin_accounts")
 
 
@@ -122,10 +133,14 @@ def assign(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
     if form.is_valid():
         clinician = form.cleaned_data["clinician"]
         accounts.assign(patient=patient, clinician=clinician, by=admin, ip=client_ip(request))
-        who = clinician.display_name if clinician else "nobody"
-        messages.success(request, f"{patient.user.display_name} is now assigned to {who}.")
+        who = clinician.display_name if clinician else _("nobody")
+        messages.success(
+            request,
+            _("%(patient)s is now assigned to %(who)s.")
+            % {"patient": patient.user.display_name, "who": who},
+        )
     else:
-        messages.error(request, "Choose a clinician of this clinic.")
+        messages.error(request, _("Choose a clinician of this clinic."))
     return redirect("admin_accounts")
 
 

@@ -48,7 +48,7 @@ def _patient(request: HtmxHttpRequest, clinician: User, pk: int, action: AuditAc
             actor=clinician, action=action, outcome=AuditOutcome.DENIED,
             object_type="patient", object_id=str(pk), ip=ip,
         )  # fmt: skip
-        raise Http404("No such patient of yours.")
+        raise Http404(_("No such patient of yours."))
     audit.record(actor=clinician, action=action, patient=patient, ip=ip)
     return patient
 
@@ -121,7 +121,7 @@ def acknowledge(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRe
             actor=clinician, action=AuditAction.ACKNOWLEDGE_ALERT, outcome=AuditOutcome.DENIED,
             object_type="alert", object_id=str(pk), ip=client_ip(request),
         )  # fmt: skip
-        raise Http404("No such alert of yours.")
+        raise Http404(_("No such alert of yours."))
     clinical.acknowledge_alert(alert=alert, by=clinician, ip=client_ip(request))
     if request.htmx:
         return render(request, "clinician/record.html#alert", {"alert": alert})

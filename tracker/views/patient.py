@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import charts
@@ -84,9 +85,9 @@ def _requested_day(
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise Http404("That is not a date.") from None
+        raise Http404(_("That is not a date.")) from None
     if not earliest <= day <= latest:
-        raise Http404("Only the last 7 days can be logged or changed.")
+        raise Http404(_("Only the last 7 days can be logged or changed."))
     return day
 
 
@@ -114,13 +115,13 @@ def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
     data["version"] = str(current.version) if current.pk else ""
     form.data = data
     if current.pk:
-        saved = f"pain {current.pain}, mood {current.mood}, sleep {current.sleep_hours:g} h"
-        message = (
-            f"This day was saved elsewhere after you opened this page ({saved}). "
-            "Nothing was changed: check your answers and save again to replace it."
-        )
+        message = _(
+            "This day was saved elsewhere after you opened this page (pain %(pain)s, mood "
+            "%(mood)s, sleep %(sleep)s h). Nothing was changed: check your answers and save "
+            "again to replace it."
+        ) % {"pain": current.pain, "mood": current.mood, "sleep": f"{current.sleep_hours:g}"}
     else:
-        message = "This day has no saved entry yet. Nothing was changed: save again to add it."
+        message = _("This day has no saved entry yet. Nothing was changed: save again to add it.")
     form.add_error("date", message)
 
 
@@ -135,7 +136,9 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                 patient=patient, value=form.cleaned_data["value"], ip=client_ip(request)
             )
         except diary_service.NothingToAnswer:
-            form.add_error("value", "There is no question to answer now: it was already answered.")
+            form.add_error(
+                "value", _("There is no question to answer now: it was already answered.")
+            )
         else:
             if not request.htmx:
                 return redirect("diary")

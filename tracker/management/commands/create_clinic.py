@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from tracker import audit
-from tracker.models import AuditAction, Clinic
+from tracker.models import AuditAction, Clinic, validate_time_zone
 from tracker.services import invites
 
 
@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-first-name", required=True)
         parser.add_argument("--admin-last-name", default="")
+        parser.add_argument(
+            "--time-zone",
+            default="Europe/London",
+            help="Where the clinic is: staff see times in it, e.g. Europe/Dublin.",
+        )
         parser.add_argument(
             "--base-url",
             default="http://127.0.0.1:8000/",
@@ -34,10 +39,14 @@ class Command(BaseCommand):
             raise CommandError(f"{options['admin_email']!r} is not an email address.") from None
         if not name:
             raise CommandError("The clinic needs a name.")
+        try:
+            validate_time_zone(options["time_zone"])
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from None
         if Clinic.objects.filter(name__iexact=name).exists():
             raise CommandError(f"A clinic called {name!r} already exists.")
         with transaction.atomic():
-            clinic = Clinic.objects.create(name=name)
+            clinic = Clinic.objects.create(name=name, time_zone=options["time_zone"])
             audit.record(actor=None, clinic=clinic, action=AuditAction.CLINIC_CREATED, obj=clinic)
             try:
                 _, token = invites.invite(
