@@ -27,14 +27,15 @@ $(CHARTJS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:8000
+## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:8000 with a
+## background worker and the schedule (Procfile.dev; Ctrl-C stops all three)
 # The development server uses the local Chart.js so the demo works offline; production
 # defaults to the CDN (CHARTJS_SOURCE=cdn).
 run: export CHARTJS_SOURCE ?= local
 run: $(VENV)/.runtime $(CHARTJS)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/honcho start -f Procfile.dev
 
 ## test: install what the tests need and run the whole suite in parallel (DATABASE_URL picks
 ## the database, REDIS_URL the cache)

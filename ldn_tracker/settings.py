@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "axes",
+    "django_tasks_db",
+    "crontask",
     "tracker",
 ]
 
@@ -172,7 +174,13 @@ if REDIS_URL:
         worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
         REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + worker % 15}").geturl()
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis, falling back to the database cache while Redis cannot be reached, so
+            # pages still answer and security state stays shared (tracker/cache.py).
+            "BACKEND": "tracker.cache.RedisWithDatabaseFallback",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 elif DEBUG or TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -301,6 +309,14 @@ STORAGES = {
     },
 }
 
+# Where links in emails and pushes point (the worker has no request to read it from).
+SITE_URL = (
+    env_str("DJANGO_SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG or TESTING else f"https://{ALLOWED_HOSTS[0]}")
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL={SITE_URL!r} must start with https://.")
+
 EMAIL_BACKEND_CLASS = env_str("EMAIL_BACKEND_CLASS") or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
@@ -316,9 +332,38 @@ if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", default=True),
         "timeout": 10,
     }
+if EMAIL_BACKEND_CLASS.endswith("filebased.EmailBackend") or env_str("EMAIL_FILE_PATH"):
+    # Messages as files (a test, or a demo without a mail server).
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LDN Tracker <no-reply@localhost>")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (Django's Tasks framework). "database": django-tasks-db, the embedded
+# default, worked by `manage.py db_worker`; "redis": RQ through django-tasks-rq, worked by
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job`; "immediate": run
+# in the request (tests). The schedule (tracker/tasks.py) runs in `manage.py crontask`.
+TASKS_BACKEND = env_str("TASKS_BACKEND") or ("immediate" if TESTING else "database")
+TASKS: dict[str, dict[str, Any]]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r}: use database, redis or immediate."
+    )
+# Two schedulers never both run where Redis can hold the lock; without it, sending stays
+# idempotent anyway (one row per message, written before sending).
+CRONTASK = {"REDIS_URL": REDIS_URL}
+# A send claimed by a worker that then died is tried again after this long.
+SEND_STALE_SECONDS = env_int("SEND_STALE_SECONDS", 600)
 
 # Chart.js: from a CDN, pinned and checked with Subresource Integrity, or (CHARTJS_SOURCE=local,
 # for offline clinics and tests) the copy `make vendor` installs from the npm registry. The
@@ -389,6 +434,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes says every success at INFO; its warnings (failures, lockouts) stay.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handler would print its lines a second time: they reach ours anyway.
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        # django-axes says every success at INFO; its warnings (failures, lockouts) stay.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tracker.models import Alert, Patient, User
-from tracker.services import invites
+from tracker.services import invites, reminders
 from tracker.services.status import refresh_patient
 
 from .browser import browser, page  # noqa: F401 (fixtures for the test_browser_* files)
@@ -46,13 +46,14 @@ def _flush_may_empty_the_audit_log():
 # Every test but the browser's runs at the same instant, midday far from midnight and the
 # 04:00 day boundary, so no result depends on when the suite runs. Time still moves on
 # from there (tick), as sessions and one-time codes need. Browser tests keep the real
-# clock: Chromium's cookies and its own clock would disagree with a travelled server.
+# clock: Chromium's cookies and its own clock would disagree with a travelled server; so
+# do tests with worker processes of their own (marked real_clock).
 PINNED = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
 def _clock(request):
-    if request.node.get_closest_marker("browser"):
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("real_clock"):
         yield None
         return
     with time_machine.travel(PINNED, tick=True) as traveller:
@@ -157,7 +158,7 @@ def objects(patient, other_patient, clinic, clinic_admin):
     refresh_patient(patient)
     pending, token = invites.invite(
         clinic=clinic, by=clinic_admin, email="new@example.org", role="clinician",
-        first_name="New", base_url="http://testserver/",
+        first_name="New",
     )  # fmt: skip
     return {
         "patient": patient.pk,
@@ -165,4 +166,5 @@ def objects(patient, other_patient, clinic, clinic_admin):
         "invite": pending.pk,
         "token": token,
         "person": other_patient.user.pk,
+        "stop_token": reminders.stop_token(patient),
     }

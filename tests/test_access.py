@@ -57,6 +57,14 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "trends": ("get", "/trends/", PATIENTS),
     # With no review point open, a patient's answer is refused with a message, not saved.
     "pgic": ("post", "/review-question/", PATIENTS),
+    # Everyone's settings; a patient's reminders and a clinician's alert emails (an empty
+    # post is refused with a message by the field, so 200).
+    "settings": ("get", "/settings/", SIGNED_IN),
+    "reminder_settings": ("post", "/settings/reminders/", PATIENTS),
+    "clinician_notifications": ("post", "/settings/notifications/", CLINICIANS),
+    # The link in a reminder works without signing in (it is signed); so does /health/.
+    "reminders_stop": ("get", "/reminders/stop/{stop_token}/", EVERYONE),
+    "health": ("get", "/health/", EVERYONE),
     "clinician_panel": ("get", "/clinic/", CLINICIANS),
     "clinician_record": ("get", "/clinic/patients/{patient}/", ASSIGNED_ONLY),
     "clinician_review": ("get", "/clinic/patients/{patient}/review/", ASSIGNED_ONLY),
@@ -72,6 +80,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin_accounts": ("get", "/clinic-admin/", ADMINS),
     "admin_invite": ("get", "/clinic-admin/invite/", ADMINS),
     "admin_audit": ("get", "/clinic-admin/audit/", ADMINS),
+    "admin_sends": ("get", "/clinic-admin/sends/", ADMINS),
     "admin_resend": ("post", "/clinic-admin/invites/{invite}/resend/", OWN_CLINIC),
     "admin_revoke": ("post", "/clinic-admin/invites/{invite}/revoke/", OWN_CLINIC),
     "admin_set_active": ("post", "/clinic-admin/people/{person}/active/", OWN_CLINIC),
@@ -146,7 +155,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 44 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 50 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -161,7 +170,8 @@ METHODS |= {
     "clinician_review": BOTH, "clinician_prescription": BOTH, "clinician_summary": GET,
     "clinician_acknowledge": POST, "admin_accounts": GET, "admin_invite": BOTH,
     "admin_audit": GET, "admin_resend": POST, "admin_revoke": POST, "admin_set_active": POST,
-    "admin_assign": POST,
+    "admin_assign": POST, "settings": GET, "reminder_settings": POST,
+    "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,
 }  # fmt: skip
 
 

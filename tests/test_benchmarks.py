@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "DATABASE_URL")
+    }
     result = subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -30,3 +34,10 @@ def test_the_panel_benchmark_runs(tmp_path):
         "bench/panel.py", "--patients", "4", "--days", "20", "--runs", "2", "--database-url", url
     )
     assert "panel of 4 patients × 20 days" in out
+
+
+def test_the_reminder_benchmark_runs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'reminders.sqlite3'}"
+    out = run("bench/reminders.py", "--patients", "20", "--database-url", url)
+    assert "queue_due: 20 reminders queued" in out
+    assert "one worker sent 20" in out

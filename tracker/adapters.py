@@ -15,6 +15,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .security.client_ip import client_ip
 from .security.second_factor import requires_second_factor
@@ -30,6 +31,24 @@ class AccountAdapter(DefaultAccountAdapter):
         """Wrong passwords are counted by django-axes per email *and* client address
         (security/lockout.py); allauth's count per email alone would let a stranger lock
         anyone out from anywhere, so it is not kept."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Password emails go on the queue like every other message: retried, logged, never
+        sent inside the request. Their links are made when sending, never stored."""
+        from .models import SendKind
+        from .services import notifications
+
+        now = timezone.now().isoformat()
+        user = context.get("user")
+        if template_prefix == "account/email/password_reset_key" and user is not None:
+            notifications.queue(
+                kind=SendKind.PASSWORD_RESET, key=f"{user.pk} at {now}", recipient=user,
+                email=email, clinic_id=user.clinic_id,
+            )  # fmt: skip
+        elif template_prefix == "account/email/unknown_account":
+            notifications.queue(kind=SendKind.UNKNOWN_ACCOUNT, key=f"{email} at {now}", email=email)
+        else:
+            super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # One reading of the client's address for rate limits, sessions, audit and lockout.

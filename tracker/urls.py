@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts, clinic_admin, clinician, patient
+from .views import accounts, clinic_admin, clinician, health, patient
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("history/", patient.history, name="history"),
     path("trends/", patient.trends, name="trends"),
     path("review-question/", patient.pgic, name="pgic"),
+    path("settings/", accounts.settings_page, name="settings"),
+    path("settings/reminders/", patient.reminders, name="reminder_settings"),
+    path("settings/notifications/", clinician.notifications, name="clinician_notifications"),
+    path("reminders/stop/<str:token>/", accounts.stop_reminders, name="reminders_stop"),
+    path("health/", health.health, name="health"),
     path("clinic/", clinician.panel, name="clinician_panel"),
     path("clinic/patients/<int:pk>/", clinician.record, name="clinician_record"),
     path("clinic/patients/<int:pk>/notes/", clinician.add_note, name="clinician_add_note"),
@@ -31,4 +36,5 @@ urlpatterns = [
     path("clinic-admin/people/<int:pk>/active/", clinic_admin.set_active, name="admin_set_active"),
     path("clinic-admin/patients/<int:pk>/assign/", clinic_admin.assign, name="admin_assign"),
     path("clinic-admin/audit/", clinic_admin.audit_log, name="admin_audit"),
+    path("clinic-admin/sends/", clinic_admin.sends, name="admin_sends"),
 ]

@@ -204,3 +204,22 @@ def plan_errors(start: dt.date, steps: list[tuple[dt.date, Decimal]]) -> list[st
     if len(set(days)) != len(days):
         errors.append("Two steps cannot start on the same day.")
     return errors
+
+
+class NotificationsForm(forms.Form):
+    """How a clinician hears of urgent alerts outside the app (SPEC §10)."""
+
+    urgent_alert_emails = forms.TypedChoiceField(
+        label=_("Urgent alerts about your patients"),
+        choices=[
+            ("yes", _("Email me within minutes, and the daily digest")),
+            ("no", _("Only the daily digest")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "choices choices--list"}),
+        error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

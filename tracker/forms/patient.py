@@ -168,3 +168,44 @@ class PGICForm(forms.Form):
             "invalid_choice": _("Choose one of the seven answers."),
         },
     )
+
+
+class ReminderForm(forms.Form):
+    """Whether and when to be reminded to log (SPEC §10)."""
+
+    reminders = yes_no(_("Remind me to fill in my diary?"))
+    reminder_time = forms.TimeField(
+        label=_("At what time? (24-hour, e.g. 21:00)"),
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=time_input(),
+        error_messages={"invalid": _("Enter a time as HH:MM, e.g. 21:00.")},
+    )
+    reminder_channel = forms.ChoiceField(
+        label=_("How?"),
+        choices=[("email", _("By email"))],
+        initial="email",
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),
+        error_messages={"invalid_choice": _("Choose how to be reminded.")},
+    )
+
+    def __init__(
+        self, *args: Any, channels: list[tuple[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if channels:
+            self.fields["reminder_channel"].choices = channels  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if (
+            data.get("reminders")
+            and data.get("reminder_time") is None
+            and "reminder_time" not in self.errors
+        ):
+            self.add_error("reminder_time", _("Choose the time of your reminder, e.g. 21:00."))
+        data["reminder_channel"] = data.get("reminder_channel") or "email"
+        return data

@@ -28,6 +28,7 @@ from .diary import (
     PrescriptionQuerySet,
     Timing,
 )
+from .notifications import Channel, Notification, SendKind, SendStatus
 from .people import (
     EDITABLE_DAYS,
     Clinic,
@@ -57,6 +58,7 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "AuditOutcome",
+    "Channel",
     "Clinic",
     "ClinicalReview",
     "ClinicianNote",
@@ -67,6 +69,7 @@ __all__ = [
     "EntryRevision",
     "Formulation",
     "Invite",
+    "Notification",
     "Outcome",
     "PGICAnswer",
     "Patient",
@@ -75,6 +78,8 @@ __all__ = [
     "Prescription",
     "PrescriptionQuerySet",
     "ReviewOutcome",
+    "SendKind",
+    "SendStatus",
     "Timing",
     "User",
     "UserManager",

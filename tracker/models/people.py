@@ -77,6 +77,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    # A clinician's choice: an email within minutes of an urgent alert for one of their
+    # patients, or only the daily digest (SPEC §10).
+    urgent_alert_emails = models.BooleanField(default=True)
     # Null only for the platform operator, who belongs to no clinic.
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
@@ -179,6 +182,13 @@ class Patient(models.Model):
         null=True, blank=True, validators=ZERO_TO_TEN
     )
     enrolled_on = models.DateField(default=dt.date.today)
+    # Reminders to log (SPEC §10): off until the patient says yes, asked once on Today.
+    reminders = models.BooleanField(default=False)
+    reminder_time = models.TimeField(default=dt.time(21, 0))
+    reminder_channel = models.CharField(
+        max_length=10, choices=[("email", "Email"), ("push", "Push to the phone")], default="email"
+    )
+    reminders_asked = models.BooleanField(default=False)
 
     objects = PatientQuerySet.as_manager()
 
@@ -198,6 +208,10 @@ class Patient(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(primary_outcome__in=Outcome.values), name="patient_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_channel__in=["email", "push"]),
+                name="patient_reminder_channel_valid",
             ),
         ]
 
@@ -286,6 +300,9 @@ class Invite(models.Model):
     )
     condition = models.CharField(max_length=30, choices=Condition.choices, blank=True)
     primary_outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PAIN)
+    # The link's token is never stored: it is an HMAC of this salt under the secret key,
+    # so the queue can remake it to send the email, and a copy of the database cannot.
+    token_salt = models.CharField(max_length=64, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

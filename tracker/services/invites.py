@@ -3,15 +3,15 @@ Every change writes its audit event in its own transaction."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit
-from ..models import AuditAction, Clinic, Invite, Patient, User
+from ..channels import Message
+from ..models import AuditAction, Clinic, Invite, Notification, Patient, SendKind, User
+from . import notifications
 
 
 class InviteError(Exception):
@@ -50,28 +52,57 @@ def invite_problem(invite: Invite | None) -> str | None:
     return str(problem) if problem else None
 
 
+def token_for(invite: Invite) -> str:
+    """The invite link's token: an HMAC of the invite's salt under the secret key. Only its
+    hash is stored to find the invite, so neither the database nor the queue holds a link
+    that works; the worker remakes it to send the email."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"ldn-invite:{invite.token_salt}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def _new_token(invite: Invite) -> str:
-    token = secrets.token_urlsafe(32)
+    invite.token_salt = secrets.token_hex(32)
+    token = token_for(invite)
     invite.token_hash = _hash(token)
     invite.expires_at = timezone.now() + dt.timedelta(hours=settings.INVITE_VALID_HOURS)
     return token
 
 
-@task()
-def send_invite_email(*, email: str, name: str, clinic: str, link: str) -> None:
-    context = {"name": name, "clinic": clinic, "link": link, "hours": settings.INVITE_VALID_HOURS}
-    send_mail(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}your invitation from {clinic}",
-        message=render_to_string("account/email/invite.txt", context),
-        from_email=None,
-        recipient_list=[email],
+def link(token: str) -> str:
+    return notifications.link(reverse("accept_invite", args=[token]))
+
+
+def _send(invite: Invite) -> None:
+    notifications.queue(
+        kind=SendKind.INVITE,
+        key=f"{invite.pk}:{invite.token_salt[:16]}",  # each resend is a new message
+        invite=invite,
+        email=invite.email,
+        clinic=invite.clinic,
     )
 
 
-def _send(invite: Invite, token: str, base_url: str) -> None:
-    link = base_url.rstrip("/") + reverse("accept_invite", args=[token])
-    payload = dict(email=invite.email, name=invite.first_name, clinic=invite.clinic.name, link=link)
-    transaction.on_commit(lambda: send_invite_email.enqueue(**payload))
+def compose(row: Notification) -> Message | None:
+    """The invite email, if the invite can still be used and its link remade."""
+    invite = row.invite
+    if invite is None or invite.status != "pending" or not invite.token_salt:
+        return None
+    if _hash(token_for(invite)) != invite.token_hash:
+        return None  # resent since: this message's link would not work
+    url = link(token_for(invite))
+    context = {
+        "name": invite.first_name,
+        "clinic": invite.clinic.name,
+        "url": url,
+        "hours": settings.INVITE_VALID_HOURS,
+    }
+    return Message(
+        subject=_("LDN Tracker: your invitation from %(clinic)s") % {"clinic": invite.clinic.name},
+        body=render_to_string("emails/invite.txt", context),
+        url=url,
+    )
 
 
 @transaction.atomic
@@ -86,7 +117,6 @@ def invite(
     clinician: User | None = None,
     condition: str = "",
     primary_outcome: str = "pain",
-    base_url: str,
     ip: str | None = None,
 ) -> tuple[Invite, str]:
     """Invite someone to `clinic`; returns the invite and its link token (emailed too)."""
@@ -111,20 +141,20 @@ def invite(
     token = _new_token(pending)
     pending.save()
     audit.record(actor=by, clinic=clinic, action=AuditAction.INVITE_SENT, obj=pending, ip=ip)
-    _send(pending, token, base_url)
+    _send(pending)
     return pending, token
 
 
 @transaction.atomic
-def resend(*, invite: Invite, by: User, base_url: str, ip: str | None = None) -> str:
+def resend(*, invite: Invite, by: User, ip: str | None = None) -> str:
     """A fresh link for an invite not yet used; the old link stops working."""
     if invite.accepted_at:
         raise InviteError(_("This invite was already used."))
     token = _new_token(invite)
     invite.revoked_at = None
-    invite.save(update_fields=["token_hash", "expires_at", "revoked_at"])
+    invite.save(update_fields=["token_salt", "token_hash", "expires_at", "revoked_at"])
     audit.record(actor=by, action=AuditAction.INVITE_RESENT, obj=invite, ip=ip)
-    _send(invite, token, base_url)
+    _send(invite)
     return token
 
 

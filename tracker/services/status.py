@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ..alerts import rule as alert_rule
+from ..alerts.rule import Priority
 from ..models import Alert, DailyEntry, Patient, PatientSummary
 from ..review import rule
+from .clinician_notices import announce_urgent
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ def refresh_patient(
         ],
         ignore_conflicts=True,
     )
+    if any(s.priority == Priority.URGENT for s in found):
+        announce_urgent(patient)  # sent once this transaction commits
     return evaluation
 
 

@@ -7,12 +7,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.accounts import SetPasswordForm
-from ..models import User
+from ..forms.clinician import NotificationsForm
+from ..forms.patient import ReminderForm
+from ..models import Patient, User
 from ..security.client_ip import client_ip
-from ..services import invites
+from ..services import invites, reminders
 
 
 @require_GET
@@ -54,3 +57,43 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Your password is set. Sign in to continue."))
         return redirect("account_login")
     return render(request, "account/accept_invite.html", {"form": form, "invite": pending})
+
+
+@require_GET
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Everyone's settings: their account's pages (password, email, sessions, two-factor),
+    and what their role may choose (a patient's reminders, a clinician's alert emails)."""
+    user = request.user
+    context: dict[str, object] = {}
+    patient = Patient.objects.filter(user__pk=user.pk).first() if user.is_authenticated else None
+    if patient is not None:
+        context |= {
+            "patient": patient,
+            "reminder_form": ReminderForm(
+                initial={
+                    "reminders": "yes" if patient.reminders else "no",
+                    "reminder_time": patient.reminder_time,
+                    "reminder_channel": patient.reminder_channel,
+                }
+            ),
+        }
+    if getattr(user, "is_clinician", False):
+        context["notifications_form"] = NotificationsForm(
+            initial={"urgent_alert_emails": "yes" if user.urgent_alert_emails else "no"}  # type: ignore[union-attr]
+        )
+    return render(request, "settings.html", context)
+
+
+@login_not_required
+@csrf_exempt  # the link in the email is the key; mail apps post here for one-click stops
+@require_http_methods(["GET", "POST"])
+def stop_reminders(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every reminder: stops them without signing in (RFC 8058 one-click from
+    the mail app posts here). Opening it asks first, so a link scanner stops nothing."""
+    patient = reminders.patient_for(token)
+    if patient is None:
+        return render(request, "account/stop_reminders.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        reminders.stop(patient)
+        return render(request, "account/stop_reminders.html", {"stopped": True})
+    return render(request, "account/stop_reminders.html", {"active": patient.reminders})

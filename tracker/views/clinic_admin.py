@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..access import clinic_admin_required
 from ..forms.clinic_admin import AssignForm, AuditFilters, InviteForm
-from ..models import AuditEvent, Invite, Patient, User
+from ..models import AuditEvent, Invite, Notification, Patient, SendKind, SendStatus, User
 from ..security.client_ip import client_ip
 from ..services import accounts, invites
 
@@ -30,11 +30,14 @@ def accounts_list(request: HttpRequest, *, admin: User) -> HttpResponse:
         .select_related("patient__clinician")
         .order_by("role", "last_name", "first_name", "email")
     )
+    last_send = Notification.objects.filter(invite=OuterRef("pk"), kind=SendKind.INVITE).order_by(
+        "-created_at", "-id"
+    )
     context = {
         "people": people,
-        "invites": Invite.objects.filter(
-            clinic=admin.clinic, accepted_at__isnull=True
-        ).select_related("invited_by")[:100],
+        "invites": Invite.objects.filter(clinic=admin.clinic, accepted_at__isnull=True)
+        .select_related("invited_by")
+        .annotate(delivery=Subquery(last_send.values("status")[:1]))[:100],
         "clinicians": _clinicians(admin),
     }
     return render(request, "clinic_admin/accounts.html", context)
@@ -49,7 +52,6 @@ def invite(request: HttpRequest, *, admin: User) -> HttpResponse:
             invites.invite(
                 clinic=admin.clinic,  # type: ignore[arg-type]  # set: clinic_admin_required
                 by=admin,
-                base_url=request.build_absolute_uri("/"),
                 ip=client_ip(request),
                 **form.cleaned_data,
             )
@@ -75,7 +77,6 @@ def resend_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse
         invites.resend(
             invite=pending,
             by=admin,
-            base_url=request.build_absolute_uri("/"),
             ip=client_ip(request),
         )
     except invites.InviteError as error:
@@ -171,3 +172,17 @@ def audit_log(request: HttpRequest, *, admin: User) -> HttpResponse:
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     return render(request, "clinic_admin/audit.html", context)
+
+
+@require_GET
+@clinic_admin_required
+def sends(request: HttpRequest, *, admin: User) -> HttpResponse:
+    """What the product sent for this clinic: who, what kind, when, how it went. Never what
+    a message said: it is not stored."""
+    rows = Notification.objects.filter(clinic=admin.clinic).select_related("recipient", "invite")
+    status = request.GET.get("status", "")
+    if status in SendStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": SendStatus.choices}
+    return render(request, "clinic_admin/sends.html", context)

@@ -18,6 +18,7 @@ from .. import panel as panel_query
 from ..access import HtmxHttpRequest, clinician_required
 from ..forms.clinician import (
     NoteForm,
+    NotificationsForm,
     PanelFilters,
     PrescriptionForm,
     ReviewForm,
@@ -246,3 +247,17 @@ def summary(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespon
         "clinician": clinician,
     }
     return render(request, "clinician/summary.html", context)
+
+
+@require_POST
+@clinician_required
+def notifications(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
+    """Urgent alerts by email within minutes, or the daily digest only."""
+    form = NotificationsForm(request.POST)
+    if form.is_valid():
+        User.objects.filter(pk=clinician.pk).update(
+            urgent_alert_emails=form.cleaned_data["urgent_alert_emails"]
+        )
+        messages.success(request, _("Your choice is saved."))
+        return redirect("settings")
+    return render(request, "settings.html", {"notifications_form": form}, status=200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import charts
 from ..access import HtmxHttpRequest, patient_required
-from ..forms.patient import DiaryForm, PGICForm, initial_from_entry
+from ..forms.patient import DiaryForm, PGICForm, ReminderForm, initial_from_entry
 from ..models import DailyEntry, Patient, Prescription
 from ..review.rule import week_number
 from ..security.client_ip import client_ip
 from ..services import diary as diary_service
+from ..services import reminders as reminder_service
 
 HISTORY_DAYS = 56
 
@@ -62,6 +64,8 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         "saved": saved,
         "existing": existing,
         "pgic_form": PGICForm(),
+        "patient": patient,
+        "reminder_form": ReminderForm(initial={"reminders": "yes", "reminder_time": "21:00"}),
     }
     template = "patient/diary.html" + ("#diary" if request.htmx else "")
     return render(request, template, context)
@@ -151,7 +155,14 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     diary_form, existing = _fresh_form(
         patient, today, DailyEntry.objects.for_patient(patient).filter(date=today).first()
     )
-    context |= {"day": today, "is_today": True, "form": diary_form, "existing": existing}
+    context |= {
+        "day": today,
+        "is_today": True,
+        "form": diary_form,
+        "existing": existing,
+        "patient": patient,
+        "reminder_form": ReminderForm(initial={"reminders": "yes", "reminder_time": "21:00"}),
+    }
     return render(request, "patient/diary.html", context)
 
 
@@ -199,3 +210,32 @@ def trends(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     }
     template = "components/trends.html" if request.htmx else "patient/trends.html"
     return render(request, template, context)
+
+
+@require_POST
+@patient_required
+def reminders(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
+    """The patient's answer about reminders: from the question on Today, or from Settings."""
+    form = ReminderForm(request.POST)
+    from_today = request.POST.get("from") == "today"
+    if form.is_valid():
+        data = form.cleaned_data
+        reminder_service.choose(
+            patient=patient,
+            on=data["reminders"],
+            at=data["reminder_time"],
+            channel=data["reminder_channel"],
+        )
+        if request.htmx and from_today:
+            return render(request, "patient/diary.html#reminder-ask", {"patient": patient})
+        messages.success(
+            request,
+            _("Reminders are on, at %(time)s.") % {"time": patient.reminder_time.strftime("%H:%M")}
+            if patient.reminders
+            else _("Reminders are off."),
+        )
+        return redirect("diary" if from_today else "settings")
+    if request.htmx and from_today:
+        context = {"patient": patient, "reminder_form": form}
+        return render(request, "patient/diary.html#reminder-ask", context)
+    return render(request, "settings.html", {"reminder_form": form, "patient": patient})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
@@ -27,8 +28,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--base-url",
-            default="http://127.0.0.1:8000/",
-            help="Where the app is served, for the invite link.",
+            default=None,
+            help="Where the app is served, for the printed link (default: DJANGO_SITE_URL).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,11 +57,11 @@ class Command(BaseCommand):
                     role="clinic_admin",
                     first_name=options["admin_first_name"],
                     last_name=options["admin_last_name"],
-                    base_url=options["base_url"],
                 )
             except invites.InviteError as error:
                 raise CommandError(str(error)) from None
-        link = options["base_url"].rstrip("/") + f"/invite/{token}/"
+        base = options["base_url"] or settings.SITE_URL
+        link = base.rstrip("/") + f"/invite/{token}/"
         self.stdout.write(
             f"Created {clinic}. The first admin's invite (valid 72 hours) was emailed:"
         )

@@ -1,0 +1,86 @@
+"""Background work on Django's Tasks framework, and its schedule (django-crontask: the
+`crontask` process enqueues these on time; workers run them). Every task is safe to run
+twice or at once in two workers: what it sends is a row first (services/notifications.py).
+
+Schedule (UTC; each task picks the clinics or patients whose local time has come):
+- every 5 minutes: reminders due now (each patient's own time zone and chosen time);
+- every 2 minutes: sends a worker never finished, urgent alerts not yet announced;
+- every hour at :30: the nightly re-evaluation, for clinics where it is now 04:xx;
+- every hour at :00: the morning digest, for clinics where it is now 07:xx."""
+
+from __future__ import annotations
+
+import logging
+
+from crontask import cron
+from django.tasks import task
+from django.utils import timezone
+
+from .models import Clinic, Patient
+from .services import clinician_notices, notifications, reminders
+from .services.status import refresh_everyone
+
+log = logging.getLogger(__name__)
+NIGHT_HOUR = 4  # just after the default day boundary (04:00): yesterday is complete
+
+
+@task()
+def deliver(pk: int) -> str:
+    return notifications.deliver(pk)
+
+
+@task()
+def deliver_many(pks: list[int]) -> dict[str, int]:
+    outcomes: dict[str, int] = {}
+    for pk in pks:
+        status = notifications.deliver(pk)
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
+
+
+@cron("*/5 * * * *")
+@task()
+def send_due_reminders() -> int:
+    queued = reminders.queue_due()
+    log.info(
+        "scheduled run", extra={"event": "scheduled_run", "task": "reminders", "queued": queued}
+    )
+    return queued
+
+
+@cron("*/2 * * * *")
+@task()
+def sweep() -> dict[str, int]:
+    result = {
+        "requeued": notifications.requeue_overdue(),
+        "urgent_alerts": clinician_notices.announce_missed(),
+    }
+    log.info("scheduled run", extra={"event": "scheduled_run", "task": "sweep", **result})
+    return result
+
+
+@cron("30 * * * *")
+@task()
+def nightly_reevaluation() -> dict[str, int]:
+    """Re-evaluate the patients of every clinic where it is now the small hours: a day
+    without an entry makes "not logging" and can make a review due."""
+    now = timezone.now()
+    clinics = [c.pk for c in Clinic.objects.all() if now.astimezone(c.zone).hour == NIGHT_HOUR]
+    run = refresh_everyone(Patient.objects.filter(user__clinic__in=clinics))
+    result = {
+        "clinics": len(clinics),
+        "checked": run.checked,
+        "failed": run.failed,
+        "raised": run.raised,
+    }
+    clinician_notices.announce_missed()
+    log.info("scheduled run", extra={"event": "scheduled_run", "task": "nightly", **result})
+    return result
+
+
+@cron("0 * * * *")
+@task()
+def morning_digests() -> int:
+    queued = clinician_notices.queue_digests()
+    log.info("scheduled run", extra={"event": "scheduled_run", "task": "digests", "queued": queued})
+    return queued
