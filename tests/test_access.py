@@ -65,6 +65,11 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     # The link in a reminder works without signing in (it is signed); so does /health/.
     "reminders_stop": ("get", "/reminders/stop/{stop_token}/", EVERYONE),
     "health": ("get", "/health/", EVERYONE),
+    # The patient's own data out (SPEC §8).
+    "export_csv": ("get", "/export/diary.csv", PATIENTS),
+    "export_json": ("get", "/export/diary.json", PATIENTS),
+    "clinician_export_csv": ("get", "/clinic/patients/{patient}/export.csv", ASSIGNED_ONLY),
+    "clinician_export_fhir": ("get", "/clinic/patients/{patient}/fhir.json", ASSIGNED_ONLY),
     "clinician_panel": ("get", "/clinic/", CLINICIANS),
     "clinician_record": ("get", "/clinic/patients/{patient}/", ASSIGNED_ONLY),
     "clinician_review": ("get", "/clinic/patients/{patient}/review/", ASSIGNED_ONLY),
@@ -155,7 +160,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 50 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 54 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -172,6 +177,7 @@ METHODS |= {
     "admin_audit": GET, "admin_resend": POST, "admin_revoke": POST, "admin_set_active": POST,
     "admin_assign": POST, "settings": GET, "reminder_settings": POST,
     "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,
+    "export_csv": GET, "export_json": GET, "clinician_export_csv": GET, "clinician_export_fhir": GET,
 }  # fmt: skip
 
 

@@ -41,3 +41,9 @@ def test_the_reminder_benchmark_runs(tmp_path):
     out = run("bench/reminders.py", "--patients", "20", "--database-url", url)
     assert "queue_due: 20 reminders queued" in out
     assert "one worker sent 20" in out
+
+
+def test_the_export_benchmark_runs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'export.sqlite3'}"
+    out = run("bench/export.py", "--years", "1", "--database-url", url)
+    assert "clinician FHIR" in out and "peak Python memory" in out

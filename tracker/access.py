@@ -13,14 +13,14 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from .models import Patient, User
 
-type View = Callable[..., HttpResponse]
+type View = Callable[..., HttpResponse | StreamingHttpResponse]
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -33,7 +33,9 @@ def patient_required(view: View) -> View:
     """Only for a signed-in patient; the view receives their Patient as `patient`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse | StreamingHttpResponse:
         user = request.user
         if not isinstance(user, User) or user.role != User.Role.PATIENT:
             raise PermissionDenied(_("This page is for patients."))
@@ -51,7 +53,9 @@ def clinician_required(view: View) -> View:
     """Only for a signed-in clinician of a clinic; the view receives them as `clinician`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse | StreamingHttpResponse:
         user = request.user
         if not isinstance(user, User) or user.role != User.Role.CLINICIAN or not user.clinic_id:
             raise PermissionDenied(_("This page is for clinicians."))
@@ -65,7 +69,9 @@ def clinic_admin_required(view: View) -> View:
     """Only for a signed-in clinic admin; the view receives them as `admin`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse | StreamingHttpResponse:
         user = request.user
         if not isinstance(user, User) or user.role != User.Role.CLINIC_ADMIN or not user.clinic_id:
             raise PermissionDenied(_("This page is for clinic admins."))

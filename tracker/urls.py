@@ -11,6 +11,8 @@ urlpatterns = [
     path("history/", patient.history, name="history"),
     path("trends/", patient.trends, name="trends"),
     path("review-question/", patient.pgic, name="pgic"),
+    path("export/diary.csv", patient.export_csv, name="export_csv"),
+    path("export/diary.json", patient.export_json, name="export_json"),
     path("settings/", accounts.settings_page, name="settings"),
     path("settings/reminders/", patient.reminders, name="reminder_settings"),
     path("settings/notifications/", clinician.notifications, name="clinician_notifications"),
@@ -26,6 +28,8 @@ urlpatterns = [
         name="clinician_prescription",
     ),
     path("clinic/patients/<int:pk>/summary/", clinician.summary, name="clinician_summary"),
+    path("clinic/patients/<int:pk>/export.csv", clinician.export_csv, name="clinician_export_csv"),
+    path("clinic/patients/<int:pk>/fhir.json", clinician.export_fhir, name="clinician_export_fhir"),
     path(
         "clinic/alerts/<int:pk>/acknowledge/", clinician.acknowledge, name="clinician_acknowledge"
     ),

@@ -112,8 +112,10 @@ class ClinicalReview(models.Model):
     snapshot = models.JSONField()
     next_week = models.PositiveSmallIntegerField(default=rule.NEXT_REVIEW_WEEK)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A review recorded at the patient's previous clinic (moved with import_patient_json).
+    recorded_elsewhere = models.CharField(max_length=200, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,6 +128,10 @@ class ClinicalReview(models.Model):
             models.CheckConstraint(condition=Q(point__gte=1), name="review_point_positive"),
             models.CheckConstraint(
                 condition=Q(next_week__gte=1, next_week__lte=104), name="review_next_week_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | ~Q(recorded_elsewhere=""),
+                name="review_recorded_by_someone",
             ),
         ]
 

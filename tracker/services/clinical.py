@@ -89,7 +89,7 @@ def _already_recorded(patient: Patient, point: int) -> str:
         "This review was already recorded by %(who)s on %(when)s. Nothing was changed: see "
         "the record."
     ) % {
-        "who": done.recorded_by.display_name,
+        "who": done.recorded_by.display_name if done.recorded_by else done.recorded_elsewhere,
         "when": date_format(timezone.localtime(done.recorded_at), "j M Y, H:i"),
     }
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit, charts
 from .. import panel as panel_query
 from ..access import HtmxHttpRequest, clinician_required
+from ..exports import diary_csv, fhir
 from ..forms.clinician import (
     NoteForm,
     NotificationsForm,
@@ -261,3 +262,25 @@ def notifications(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
         messages.success(request, _("Your choice is saved."))
         return redirect("settings")
     return render(request, "settings.html", {"notifications_form": form}, status=200)
+
+
+@require_GET
+@clinician_required
+def export_csv(request: HtmxHttpRequest, pk: int, *, clinician: User) -> StreamingHttpResponse:
+    """The patient's diary as CSV, for the clinic's own records."""
+    patient = _patient(request, clinician, pk, AuditAction.EXPORT_CSV)
+    response = StreamingHttpResponse(
+        diary_csv.stream(patient), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{diary_csv.filename(patient)}"'
+    return response
+
+
+@require_GET
+@clinician_required
+def export_fhir(request: HtmxHttpRequest, pk: int, *, clinician: User) -> StreamingHttpResponse:
+    """The patient's diary as a FHIR R4 Bundle, for the health record."""
+    patient = _patient(request, clinician, pk, AuditAction.EXPORT_FHIR)
+    response = StreamingHttpResponse(fhir.stream(patient), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="ldn-fhir-{patient.pk}.json"'
+    return response

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts
+from .. import audit, charts
 from ..access import HtmxHttpRequest, patient_required
+from ..exports import diary_csv, patient_json
 from ..forms.patient import DiaryForm, PGICForm, ReminderForm, initial_from_entry
-from ..models import DailyEntry, Patient, Prescription
+from ..models import AuditAction, DailyEntry, Patient, Prescription
 from ..review.rule import week_number
 from ..security.client_ip import client_ip
 from ..services import diary as diary_service
@@ -239,3 +242,32 @@ def reminders(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         context = {"patient": patient, "reminder_form": form}
         return render(request, "patient/diary.html#reminder-ask", context)
     return render(request, "settings.html", {"reminder_form": form, "patient": patient})
+
+
+@require_GET
+@patient_required
+def export_csv(request: HtmxHttpRequest, *, patient: Patient) -> StreamingHttpResponse:
+    """The patient's own diary as CSV ("Download my data")."""
+    audit.record(
+        actor=patient.user, action=AuditAction.EXPORT_CSV, patient=patient, ip=client_ip(request)
+    )
+    return _download(
+        diary_csv.stream(patient), "text/csv; charset=utf-8", diary_csv.filename(patient)
+    )
+
+
+@require_GET
+@patient_required
+def export_json(request: HtmxHttpRequest, *, patient: Patient) -> StreamingHttpResponse:
+    """All of the patient's own data as JSON, every earlier version of each day included."""
+    audit.record(
+        actor=patient.user, action=AuditAction.EXPORT_JSON, patient=patient, ip=client_ip(request)
+    )
+    body = patient_json.stream(patient, exported_at=timezone.now())
+    return _download(body, "application/json; charset=utf-8", diary_csv.filename(patient, "json"))
+
+
+def _download(body: Iterator[str], content_type: str, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

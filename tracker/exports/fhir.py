@@ -1,0 +1,243 @@
+"""A patient's diary as a FHIR R4 Bundle of type `collection` (SPEC §8), for the clinic's
+health record: the Patient; a MedicationRequest per prescription step (naltrexone, RxNorm
+7243); a MedicationAdministration per diary day (completed with the mg and the time, or
+not-done); an Observation per measured value (pain: LOINC 72514-3, sleep duration: LOINC
+93832-4, the other scales in the product's own CodeSystem; units in UCUM; effective on the
+diary date); a QuestionnaireResponse per PGIC answer.
+
+Every resource id is a UUID made from what the resource is about (this patient, this diary
+day, this measure), so a second export of the same data is identical byte for byte and a
+health record can update what it imported before. Streamed, a diary day at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from ..models import DailyEntry, Patient
+from ..review.explain import PGIC_CHOICES
+
+NAMESPACE = uuid.UUID("8f6d2c1e-5b7a-4f0e-9a3c-2d1b0c9e8f7a")  # this product's, fixed
+UCUM = "http://unitsofmeasure.org"
+LOINC = "http://loinc.org"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+DIARY = "https://fhir.ldn-tracker.example/CodeSystem/diary"
+PGIC_SYSTEM = "https://fhir.ldn-tracker.example/CodeSystem/pgic"
+PGIC_QUESTIONNAIRE = "https://fhir.ldn-tracker.example/Questionnaire/pgic"
+PATIENT_ID_SYSTEM = "https://fhir.ldn-tracker.example/patient"
+CATEGORY = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+    ]
+}
+NALTREXONE = {
+    "coding": [{"system": RXNORM, "code": "7243", "display": "naltrexone"}],
+    "text": "Naltrexone (low dose)",
+}
+DREAM_LEVEL = {"none": 0, "normal": 1, "vivid": 2, "nightmares": 3}
+
+# (diary field, code system, code, display, UCUM unit): what each Observation measures.
+MEASURES = [
+    ("pain", LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported", "{score}"),
+    ("sleep_hours", LOINC, "93832-4", "Sleep duration", "h"),
+    ("mood", DIARY, "mood", "Mood, 0 worst to 10 best", "{score}"),
+    ("fatigue", DIARY, "fatigue", "Fatigue, 0 none to 10 worst", "{score}"),
+    ("sleep_quality", DIARY, "sleep-quality", "Sleep quality, 1 very poor to 5 very good", "{score}"),
+    ("dreams", DIARY, "dreams", "Dreams, 0 none, 1 normal, 2 vivid, 3 nightmares", "{score}"),
+    ("headache", DIARY, "headache", "Headache, 0 none to 3 severe", "{score}"),
+    ("nausea", DIARY, "nausea", "Nausea or stomach upset, 0 none to 3 severe", "{score}"),
+    ("irritability", DIARY, "irritability", "Irritability or anxiety, 0 none to 3 severe", "{score}"),
+    ("opioid_taken", DIARY, "opioid-taken", "Opioid taken (1 yes, 0 no)", "{yes/no}"),
+    ("liver_signs", DIARY, "liver-signs", "Liver warning signs (1 yes, 0 no)", "{yes/no}"),
+]  # fmt: skip
+
+
+def resource_id(*parts: object) -> str:
+    return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def measured(entry: DailyEntry, field: str) -> Decimal | int | None:
+    value = getattr(entry, field)
+    if field == "dreams":
+        return DREAM_LEVEL[value]
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _number(value: Decimal | int) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def patient_resource(patient: Patient) -> dict[str, Any]:
+    user = patient.user
+    name = (
+        {"family": user.last_name, "given": [user.first_name]}
+        if user.last_name
+        else {"given": [user.first_name]}
+    )
+    return {
+        "resourceType": "Patient",
+        "id": resource_id("patient", patient.pk),
+        "identifier": [{"system": PATIENT_ID_SYSTEM, "value": str(patient.pk)}],
+        "name": [name],
+        "telecom": [{"system": "email", "value": user.email}],
+    }
+
+
+def medication_requests(patient: Patient, subject: dict[str, str]) -> Iterator[dict[str, Any]]:
+    today = patient.diary_today()
+    steps = list(patient.prescriptions.order_by("start_date", "id"))
+    active = [rx for rx in steps if rx.replaced_at is None]
+    for rx in steps:
+        if rx.replaced_at is not None:
+            status = "cancelled"
+        elif any(
+            later.start_date > rx.start_date and later.start_date <= today for later in active
+        ):
+            status = "completed"
+        else:
+            status = "active"
+        dose = {"value": _number(rx.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"}
+        yield {
+            "resourceType": "MedicationRequest",
+            "id": resource_id("prescription", rx.pk),
+            "status": status,
+            "intent": "order",
+            "medicationCodeableConcept": NALTREXONE,
+            "subject": subject,
+            "authoredOn": rx.created_at.isoformat(timespec="seconds"),
+            "dosageInstruction": [
+                {
+                    "text": f"{rx.dose_mg:g} mg once a day at {rx.get_timing_display().lower()} ({rx.usual_time:%H:%M}), {rx.get_formulation_display().lower()}",
+                    "timing": {
+                        "repeat": {
+                            "boundsPeriod": {"start": rx.start_date.isoformat()},
+                            "frequency": 1,
+                            "period": 1,
+                            "periodUnit": "d",
+                            "timeOfDay": [rx.usual_time.strftime("%H:%M:%S")],
+                        }
+                    },
+                    "doseAndRate": [{"doseQuantity": dose}],
+                }
+            ],
+        }
+
+
+def administration(patient: Patient, entry: DailyEntry, subject: dict[str, str]) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationAdministration",
+        "id": resource_id("administration", entry.pk),
+        "medicationCodeableConcept": NALTREXONE,
+        "subject": subject,
+    }
+    if entry.dose_taken and entry.dose_mg is not None:
+        when = entry.date.isoformat()
+        if entry.time_taken is not None:
+            local = dt.datetime.combine(entry.date, entry.time_taken, tzinfo=patient.zone)
+            when = local.isoformat()
+        return resource | {
+            "status": "completed",
+            "effectiveDateTime": when,
+            "dosage": {
+                "dose": {
+                    "value": _number(entry.dose_mg),
+                    "unit": "mg",
+                    "system": UCUM,
+                    "code": "mg",
+                },
+                "route": {"text": "By mouth"},
+            },
+        }
+    return resource | {
+        "status": "not-done",
+        "statusReason": [{"text": "Dose not taken (reported in the diary)"}],
+        "effectiveDateTime": entry.date.isoformat(),
+    }
+
+
+def observations(entry: DailyEntry, subject: dict[str, str]) -> Iterator[dict[str, Any]]:
+    for field, system, code, display, unit in MEASURES:
+        value = measured(entry, field)
+        if value is None:
+            continue
+        resource: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": resource_id("observation", entry.pk, code),
+            "status": "final",
+            "category": [CATEGORY],
+            "code": {
+                "coding": [{"system": system, "code": code, "display": display}],
+                "text": display,
+            },
+            "subject": subject,
+            "effectiveDateTime": entry.date.isoformat(),
+            "valueQuantity": {"value": _number(value), "unit": unit, "system": UCUM, "code": unit},
+        }
+        if field == "opioid_taken" and entry.opioid_name:
+            resource["note"] = [{"text": f"Which opioid: {entry.opioid_name}"}]
+        if field == "dreams" and entry.nightmare_woke:
+            resource["note"] = [{"text": "A nightmare woke the patient."}]
+        yield resource
+
+
+def pgic_responses(patient: Patient, subject: dict[str, str]) -> Iterator[dict[str, Any]]:
+    labels = dict(PGIC_CHOICES)
+    for answer in patient.pgic_answers.order_by("review_point"):
+        yield {
+            "resourceType": "QuestionnaireResponse",
+            "id": resource_id("pgic", patient.pk, answer.review_point),
+            "questionnaire": PGIC_QUESTIONNAIRE,
+            "status": "completed",
+            "subject": subject,
+            "authored": answer.answered_at.isoformat(timespec="seconds"),
+            "item": [
+                {
+                    "linkId": "pgic",
+                    "text": "Since you started LDN, how would you describe the change in your condition?",
+                    "answer": [
+                        {
+                            "valueCoding": {
+                                "system": PGIC_SYSTEM,
+                                "code": str(answer.value),
+                                "display": str(labels[answer.value]),
+                            }
+                        }
+                    ],
+                }
+            ],
+        }
+
+
+def _entry(resource: dict[str, Any]) -> str:
+    return json.dumps(
+        {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}, ensure_ascii=False
+    )
+
+
+def stream(patient: Patient) -> Iterator[str]:
+    """The Bundle as JSON text, a diary day at a time."""
+    person = patient_resource(patient)
+    subject = {"reference": f"urn:uuid:{person['id']}"}
+    yield json.dumps(
+        {"resourceType": "Bundle", "id": resource_id("bundle", patient.pk), "type": "collection"}
+    )[:-1]
+    yield ', "entry": [' + _entry(person)
+    for resource in medication_requests(patient, subject):
+        yield "," + _entry(resource)
+    for resource in pgic_responses(patient, subject):
+        yield "," + _entry(resource)
+    for entry in DailyEntry.objects.for_patient(patient).order_by("date").iterator(chunk_size=1000):
+        yield "," + _entry(administration(patient, entry, subject))
+        for resource in observations(entry, subject):
+            yield "," + _entry(resource)
+    yield "]}"

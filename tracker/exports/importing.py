@@ -1,0 +1,132 @@
+"""Moving a patient to another clinic: rebuild them from their JSON export (patient_json.py)
+in this database, the diary and every earlier version of each day exactly as they were
+(`manage.py import_patient_json`). What the patient recorded stays theirs; what their old
+clinic recorded is kept and said to come from there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from ..models import (
+    ClinicalReview,
+    DailyEntry,
+    EntryRevision,
+    Patient,
+    PGICAnswer,
+    Prescription,
+    User,
+)
+from ..services.status import refresh_patient
+from .patient_json import FORMAT, VERSION
+
+
+class ImportProblem(Exception):
+    """Why the file cannot be imported, in words for the operator."""
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _time(text: str | None) -> dt.time | None:
+    return dt.time.fromisoformat(text) if text else None
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def _maybe_moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def _values(data: dict[str, Any]) -> dict[str, Any]:
+    """An entry's recorded values from their JSON form (DailyEntry.snapshot)."""
+    values = {name: data[name] for name in DailyEntry.VALUE_FIELDS}
+    for name in ("dose_mg", "sleep_hours"):
+        values[name] = Decimal(values[name]) if values[name] is not None else None
+    values["time_taken"] = _time(values["time_taken"])
+    return values
+
+
+@transaction.atomic
+def import_patient(
+    data: dict[str, Any], *, clinic: Any, clinician: User | None = None, email: str | None = None
+) -> Patient:
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise ImportProblem("This is not an LDN Tracker patient export (format version 1).")
+    about = data["patient"]
+    address = (email or about["email"]).strip().lower()
+    if User.objects.filter(email__iexact=address).exists():
+        raise ImportProblem(f"{address} already has an account here.")
+    user = User.objects.create_user(
+        address, None, first_name=about["first_name"], last_name=about["last_name"],
+        role=User.Role.PATIENT, clinic=clinic,
+    )  # fmt: skip
+    patient = Patient.objects.create(
+        user=user,
+        clinician=clinician,
+        condition=about["condition"],
+        primary_outcome=about["primary_outcome"],
+        time_zone=about["time_zone"],
+        day_boundary=dt.time.fromisoformat(about["day_boundary"]),
+        enrolled_on=_date(about["enrolled_on"]),
+        baseline_pain=about["baseline_pain"],
+        baseline_mood=about["baseline_mood"],
+        baseline_fatigue=about["baseline_fatigue"],
+    )
+    from_clinic = about.get("clinic") or "the previous clinic"
+
+    def who(by: str | None) -> User | None:
+        return user if by == "patient" else None
+
+    for rx in data["prescriptions"]:
+        step = Prescription.objects.create(
+            patient=patient, dose_mg=Decimal(rx["dose_mg"]), usual_time=dt.time.fromisoformat(rx["usual_time"]),
+            timing=rx["timing"], formulation=rx["formulation"],
+            concentration_mg_per_ml=Decimal(rx["concentration_mg_per_ml"]) if rx["concentration_mg_per_ml"] else None,
+            start_date=_date(rx["start_date"]), replaced_at=_maybe_moment(rx["replaced_at"]),
+        )  # fmt: skip
+        Prescription.objects.filter(pk=step.pk).update(created_at=_moment(rx["created_at"]))
+    for day in data["diary"]:
+        entry = DailyEntry.objects.create(
+            patient=patient, date=_date(day["date"]), version=day["version"],
+            updated_by=who(day["updated_by"]), **_values(day),
+        )  # fmt: skip
+        # The automatic times of a new row are set aside: the history keeps its own.
+        DailyEntry.objects.filter(pk=entry.pk).update(
+            created_at=_moment(day["created_at"]), updated_at=_moment(day["updated_at"])
+        )
+        EntryRevision.objects.bulk_create(
+            EntryRevision(
+                entry=entry,
+                version=r["version"],
+                data=r["data"],
+                recorded_by=who(r["recorded_by"]),
+                recorded_at=_moment(r["recorded_at"]),
+                replaced_by=who(r["replaced_by"]),
+                replaced_at=_moment(r["replaced_at"]),
+            )
+            for r in day["revisions"]
+        )
+    for answer in data["pgic"]:
+        answered = PGICAnswer.objects.create(
+            patient=patient, review_point=answer["review_point"], value=answer["value"],
+            answered_on=_date(answer["answered_on"]),
+        )  # fmt: skip
+        PGICAnswer.objects.filter(pk=answered.pk).update(answered_at=_moment(answer["answered_at"]))
+    for review in data["reviews"]:
+        recorded = ClinicalReview.objects.create(
+            patient=patient, point=review["point"], outcome=review["outcome"],
+            next_week=review["next_week"], snapshot={"review_week": review["review_week"]},
+            recorded_elsewhere=f"{review['recorded_by'] or 'a clinician'} at {from_clinic}",
+        )  # fmt: skip
+        ClinicalReview.objects.filter(pk=recorded.pk).update(
+            recorded_at=_moment(review["recorded_at"])
+        )
+    refresh_patient(patient)
+    return patient

@@ -1,0 +1,134 @@
+"""All of a patient's own data as JSON (SPEC §8): their profile, the diary with every
+revision, prescriptions and titration steps, PGIC answers and their reviews' outcomes.
+Streamed. The same file moves a patient to another clinic (`manage.py import_patient_json`,
+exports/importing.py), so it holds exactly what is needed to rebuild the diary and its
+history, and says who recorded each version: the patient, or their clinic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from ..models import DailyEntry, EntryRevision, Patient
+
+FORMAT = "ldn-tracker-patient"
+VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _by(patient: Patient, user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    return "patient" if user_id == patient.user_id else "clinic"
+
+
+def profile(patient: Patient) -> dict[str, Any]:
+    user = patient.user
+    fields = ["condition", "primary_outcome", "time_zone", "day_boundary", "enrolled_on",
+              "baseline_pain", "baseline_mood", "baseline_fatigue"]  # fmt: skip
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "clinic": user.clinic.name if user.clinic else None,
+        **{name: _plain(getattr(patient, name)) for name in fields},
+    }
+
+
+def prescriptions(patient: Patient) -> list[dict[str, Any]]:
+    fields = ["start_date", "dose_mg", "usual_time", "timing", "formulation",
+              "concentration_mg_per_ml", "created_at", "replaced_at"]  # fmt: skip
+    return [
+        {
+            **{name: _plain(getattr(rx, name)) for name in fields},
+            "set_by": _by(patient, rx.set_by_id),
+        }
+        for rx in patient.prescriptions.order_by("start_date", "id")
+    ]
+
+
+def pgic(patient: Patient) -> list[dict[str, Any]]:
+    return [
+        {
+            "review_point": a.review_point,
+            "value": a.value,
+            "answered_on": _plain(a.answered_on),
+            "answered_at": _plain(a.answered_at),
+        }
+        for a in patient.pgic_answers.order_by("review_point")
+    ]
+
+
+def reviews(patient: Patient) -> list[dict[str, Any]]:
+    """What the patient is shown of their reviews: the outcome, when, and the next one (the
+    clinician's note and working stay with the clinic)."""
+    return [
+        {
+            "point": r.point,
+            "review_week": r.snapshot.get("review_week"),
+            "outcome": r.outcome,
+            "recorded_at": _plain(r.recorded_at),
+            "recorded_by": r.recorded_by.display_name if r.recorded_by else r.recorded_elsewhere,
+            "next_week": r.next_week,
+        }
+        for r in patient.reviews.select_related("recorded_by").order_by("point")
+    ]
+
+
+def entry(patient: Patient, e: DailyEntry) -> dict[str, Any]:
+    return {
+        "date": e.date.isoformat(),
+        **e.snapshot(),
+        "version": e.version,
+        "created_at": _plain(e.created_at),
+        "updated_at": _plain(e.updated_at),
+        "updated_by": _by(patient, e.updated_by_id),
+        "revisions": [
+            {
+                "version": r.version,
+                "data": r.data,
+                "recorded_at": _plain(r.recorded_at),
+                "recorded_by": _by(patient, r.recorded_by_id),
+                "replaced_at": _plain(r.replaced_at),
+                "replaced_by": _by(patient, r.replaced_by_id),
+            }
+            for r in e.revisions.all()
+        ],
+    }
+
+
+def stream(patient: Patient, exported_at: dt.datetime) -> Iterator[str]:
+    """The JSON text in pieces: the small parts whole, the diary a day at a time."""
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at.isoformat(),
+        "patient": profile(patient),
+        "prescriptions": prescriptions(patient),
+        "pgic": pgic(patient),
+        "reviews": reviews(patient),
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "diary": ['
+    entries = (
+        DailyEntry.objects.for_patient(patient)
+        .order_by("date")
+        .prefetch_related(Prefetch("revisions", queryset=EntryRevision.objects.order_by("version")))
+        .iterator(chunk_size=500)
+    )
+    for n, e in enumerate(entries):
+        yield ("," if n else "") + json.dumps(entry(patient, e), ensure_ascii=False)
+    yield "]}"
