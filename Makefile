@@ -7,6 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 .PHONY: run test lint typecheck lock vendor clean
 
 CHARTJS := node_modules/chart.js/dist/chart.umd.min.js
+AXE := node_modules/axe-core/axe.min.js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +24,9 @@ $(VENV)/.dev: requirements-dev.txt | $(VENV)/.runtime
 
 ## vendor: the local copy of Chart.js, from the npm registry (pinned in package-lock.json)
 vendor: $(CHARTJS)
-$(CHARTJS): package.json package-lock.json
+$(CHARTJS) $(AXE) &: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	touch $(CHARTJS) $(AXE)
 
 ## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:8000 with a
 ## background worker and the schedule (Procfile.dev; Ctrl-C stops all three)
@@ -39,7 +40,7 @@ run: $(VENV)/.runtime $(CHARTJS)
 
 ## test: install what the tests need and run the whole suite in parallel (DATABASE_URL picks
 ## the database, REDIS_URL the cache)
-test: $(VENV)/.dev $(CHARTJS)
+test: $(VENV)/.dev $(CHARTJS) $(AXE)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tracker.security.compression.CompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.security.methods.OnlyGetAndPostMiddleware",
@@ -294,7 +295,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Development and tests serve static files straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
@@ -338,6 +339,21 @@ if EMAIL_BACKEND_CLASS.endswith("filebased.EmailBackend") or env_str("EMAIL_FILE
         "file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LDN Tracker <no-reply@localhost>")
+
+# Web Push (SPEC §11): the server's VAPID key, base64url (as `vapid --gen` prints it) or
+# PEM. Without one, production offers no push (reminders go by email); a developer's
+# machine makes one and keeps it in .vapid-dev.key, so subscriptions survive restarts.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY") or ""
+VAPID_SUBJECT = env_str("VAPID_SUBJECT") or f"mailto:no-reply@{ALLOWED_HOSTS[0].strip('[]')}"
+if not VAPID_PRIVATE_KEY and (DEBUG or TESTING):
+    _dev_key = BASE_DIR / ".vapid-dev.key"
+    if not _dev_key.exists():
+        from py_vapid import Vapid
+
+        _vapid = Vapid()
+        _vapid.generate_keys()
+        _dev_key.write_bytes(_vapid.private_pem())
+    VAPID_PRIVATE_KEY = _dev_key.read_text()
 
 # Background work (Django's Tasks framework). "database": django-tasks-db, the embedded
 # default, worked by `manage.py db_worker`; "redis": RQ through django-tasks-rq, worked by

@@ -65,6 +65,13 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     # The link in a reminder works without signing in (it is signed); so does /health/.
     "reminders_stop": ("get", "/reminders/stop/{stop_token}/", EVERYONE),
     "health": ("get", "/health/", EVERYONE),
+    # The phone: the app's manifest, service worker and offline page, for anyone; a push
+    # subscription is a patient's (an empty post is refused as not one: 400).
+    "manifest": ("get", "/manifest.webmanifest", EVERYONE),
+    "service_worker": ("get", "/sw.js", EVERYONE),
+    "offline": ("get", "/offline/", EVERYONE),
+    "push_subscribe": ("post", "/push/subscribe/", {**PATIENTS, "patient": 400, "other_patient": 400}),
+    "push_unsubscribe": ("post", "/push/unsubscribe/", {**PATIENTS, "patient": 400, "other_patient": 400}),
     # The patient's own data out (SPEC §8).
     "export_csv": ("get", "/export/diary.csv", PATIENTS),
     "export_json": ("get", "/export/diary.json", PATIENTS),
@@ -160,7 +167,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 54 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 59 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -178,6 +185,8 @@ METHODS |= {
     "admin_assign": POST, "settings": GET, "reminder_settings": POST,
     "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,
     "export_csv": GET, "export_json": GET, "clinician_export_csv": GET, "clinician_export_fhir": GET,
+    "manifest": GET, "service_worker": GET, "offline": GET, "push_subscribe": POST,
+    "push_unsubscribe": POST,
 }  # fmt: skip
 
 
@@ -187,7 +196,7 @@ def test_every_url_says_which_methods_it_answers():
 
 def _allowed_person(expected: dict[str, int]) -> str:
     """Someone the URL answers, so that only the method can be what is refused."""
-    for status, people in ((200, PEOPLE), (302, PEOPLE[1:])):
+    for status, people in ((200, PEOPLE), (400, PEOPLE), (302, PEOPLE[1:])):
         for person in people:
             if expected.get(person, expected["default"]) == status:
                 return person

@@ -47,3 +47,17 @@ def test_the_export_benchmark_runs(tmp_path):
     url = f"sqlite:///{tmp_path / 'export.sqlite3'}"
     out = run("bench/export.py", "--years", "1", "--database-url", url)
     assert "clinician FHIR" in out and "peak Python memory" in out
+
+
+def test_todays_cold_phone_load_stays_within_35_kb():
+    """Production serving (gunicorn, compressed static files) read by Chromium."""
+    import socket
+
+    from .browser import chromium_path
+
+    chromium_path()  # in CI, a missing Chromium fails here
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = run("bench/phone.py", "--port", str(port))
+    assert "Today, cold, on a phone:" in out and "within" in out, out

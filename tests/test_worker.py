@@ -94,7 +94,9 @@ def wait_for(condition, seconds: float = WAIT) -> bool:  # type: ignore[no-untyp
 
 
 def mails(directory: Path) -> list[str]:
-    return [p.read_text() for p in sorted(directory.glob("*.log"))]
+    """The emails written so far (a file still being written is not one yet)."""
+    texts = [p.read_text() for p in sorted(directory.glob("*.log"))]
+    return [t for t in texts if t.rstrip().endswith("-" * 79)]
 
 
 def test_an_opioid_entry_reaches_the_clinician_by_email(client, patient, clinician, queue):

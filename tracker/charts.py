@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .review.days import Day, changes, dose_days, timing
+from .review.days import Day, changes, dose_days, timing, timing_days
 from .review.rule import Evaluation
 
 RANGES = {"4w": ("4 weeks", 28), "12w": ("12 weeks", 84), "all": ("All", None)}
@@ -86,6 +86,7 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
         "series": series,
         "outcome": evaluation.outcome,
         "dose_changes": [d.isoformat() for d in changes(doses) if start < d <= today],
+        "timing_changes": _timing_changes(days, start, today),
         "windows": _windows(evaluation),
         "review": evaluation.review_on.isoformat() if evaluation.review_on else None,
     }
@@ -129,6 +130,15 @@ def rolling_means(
         if gone is not None:
             total, count = total - gone, count - 1
     return means
+
+
+def _timing_changes(days: Sequence[Day], start: dt.date, today: dt.date) -> list[dict[str, str]]:
+    """The days the dose moved between bedtime and morning (SPEC §5's timing), to mark."""
+    timed = timing_days(days, until=today)
+    when = dict(timed)
+    return [
+        {"date": day.isoformat(), "to": when[day]} for day in changes(timed) if start < day <= today
+    ]
 
 
 def _windows(ev: Evaluation) -> list[dict[str, str]]:

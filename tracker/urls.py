@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts, clinic_admin, clinician, health, patient
+from .views import accounts, app_shell, clinic_admin, clinician, health, patient
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -18,6 +18,11 @@ urlpatterns = [
     path("settings/notifications/", clinician.notifications, name="clinician_notifications"),
     path("reminders/stop/<str:token>/", accounts.stop_reminders, name="reminders_stop"),
     path("health/", health.health, name="health"),
+    path("manifest.webmanifest", app_shell.manifest, name="manifest"),
+    path("sw.js", app_shell.service_worker, name="service_worker"),
+    path("offline/", app_shell.offline, name="offline"),
+    path("push/subscribe/", app_shell.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", app_shell.push_unsubscribe, name="push_unsubscribe"),
     path("clinic/", clinician.panel, name="clinician_panel"),
     path("clinic/patients/<int:pk>/", clinician.record, name="clinician_record"),
     path("clinic/patients/<int:pk>/notes/", clinician.add_note, name="clinician_add_note"),

@@ -1,15 +1,23 @@
 /* Draws the Trends charts from the JSON the page carries (json_script). When Chart.js did
-   not load, the table of the same numbers stays open instead. Re-runs after htmx swaps. */
+   not load, the table of the same numbers stays open instead. Re-runs after htmx swaps.
+   Every chart gets the same axis widths, so the windows and lines align down the page. */
 (function () {
   "use strict";
 
   const COLORS = {
     pain: "#c0392b", mood: "#1f7a4d", fatigue: "#7d5ba6", dose: "#1f5f8b",
-    headache: "#d35400", nausea: "#8e8e00", hours: "#1f5f8b", quality: "#16a085",
-    baseline: "rgba(120, 120, 120, 0.14)", evaluation: "rgba(31, 95, 139, 0.14)",
+    headache: "#d35400", nausea: "#8e8e00", hours: "#1f5f8b", quality: "#16a085", timing: "#7d5ba6",
+    baseline: "rgba(120, 120, 120, 0.16)", evaluation: "rgba(31, 95, 139, 0.16)",
   };
+  const AXIS_WIDTH = 38;
+  const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short" });
 
-  // Shades the baseline and review windows and marks dose changes behind the data.
+  function shortDate(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return DAY.format(new Date(y, m - 1, d));
+  }
+
+  // Shades the baseline and review windows; marks dose changes, timing changes, the review.
   const windowsPlugin = {
     id: "ldnWindows",
     beforeDatasetsDraw(chart, _args, options) {
@@ -17,6 +25,11 @@
       const labels = chart.data.labels;
       const x = scales.x;
       const at = (iso) => labels.indexOf(iso);
+      const line = (index, color, dash, width) => {
+        const px = x.getPixelForValue(index);
+        ctx.setLineDash(dash); ctx.lineWidth = width; ctx.strokeStyle = color;
+        ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
+      };
       ctx.save();
       for (const w of options.windows || []) {
         let a = at(w.from), b = at(w.to);
@@ -27,68 +40,69 @@
         ctx.fillStyle = COLORS[w.kind] || COLORS.baseline;
         ctx.fillRect(x.getPixelForValue(a) - half, chartArea.top, x.getPixelForValue(b) - x.getPixelForValue(a) + 2 * half, chartArea.bottom - chartArea.top);
       }
-      ctx.strokeStyle = COLORS.dose;
-      ctx.setLineDash([4, 4]);
-      for (const iso of options.changes || []) {
-        const i = at(iso);
-        if (i === -1) continue;
-        const px = x.getPixelForValue(i);
-        ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
-      }
+      for (const iso of options.changes || []) { const i = at(iso); if (i !== -1) line(i, COLORS.dose, [4, 4], 1); }
+      for (const change of options.timing || []) { const i = at(change.date); if (i !== -1) line(i, COLORS.timing, [1, 3], 2); }
       const review = at(options.review || "");
-      if (review !== -1) {
-        ctx.setLineDash([]);
-        ctx.lineWidth = 2;
-        ctx.strokeStyle = "#a4262c";
-        const px = x.getPixelForValue(review);
-        ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
-      }
+      if (review !== -1) line(review, "#a4262c", [], 2);
       ctx.restore();
     },
   };
 
+  const logged = (values) => values.some((v) => v !== null && v !== undefined);
+  // Whole-number ticks on an axis padded by half a step (so the marks are never clipped).
+  const ticksAt = (values) => (axis) => { axis.ticks = values.map((value) => ({ value })); };
+  const fixedWidth = (axis) => { axis.width = AXIS_WIDTH; };
+
   function doseDataset(s) {
-    return { type: "line", label: "Dose (mg)", data: s.dose, yAxisID: "dose", stepped: true,
+    return { type: "line", label: "Dose (mg)", data: s.dose, yAxisID: "right", stepped: true,
              borderColor: COLORS.dose, borderWidth: 2, pointRadius: 0, spanGaps: false };
   }
 
-  function doseAxis() {
-    return { position: "right", min: 0, suggestedMax: 6, title: { display: true, text: "mg" }, grid: { drawOnChartArea: false } };
-  }
-
-  function configs(data) {
+  function configs(data, ink, grid) {
     const s = data.series;
-    const shared = {
-      responsive: true, maintainAspectRatio: false, animation: false,
-      interaction: { mode: "index", intersect: false },
-      plugins: { ldnWindows: { windows: data.windows, changes: data.dose_changes, review: data.review }, legend: { position: "bottom" } },
+    const plugins = {
+      ldnWindows: { windows: data.windows, changes: data.dose_changes, timing: data.timing_changes, review: data.review },
+      legend: { position: "bottom", labels: { usePointStyle: true, boxHeight: 8, color: ink } },
     };
-    const x = { ticks: { maxTicksLimit: 8, maxRotation: 0 } };
-    const points = (label, key, color) => ({ type: "line", label: label + " (daily)", data: s[key], showLine: false,
-      pointRadius: 2.5, borderColor: color, backgroundColor: color, yAxisID: "y" });
-    const rolling = (label, key, color) => ({ type: "line", label: label + " (7-day average)", data: s[key + "_avg"],
-      borderColor: color, borderWidth: 2, pointRadius: 0, tension: 0.3, yAxisID: "y", spanGaps: true });
+    const shared = { responsive: true, maintainAspectRatio: false, animation: false,
+                     interaction: { mode: "index", intersect: false }, plugins };
+    const x = { ticks: { maxTicksLimit: 6, maxRotation: 0, autoSkip: true, color: ink,
+                         callback(value) { return shortDate(this.getLabelForValue(value)); } },
+                grid: { color: grid } };
+    const left = (extra) => ({ afterFit: fixedWidth, grid: { color: grid }, ticks: { color: ink }, ...extra });
+    const dose = { position: "right", min: 0, suggestedMax: 6, afterFit: fixedWidth, ticks: { color: ink },
+                   title: { display: true, text: "mg", color: ink }, grid: { drawOnChartArea: false } };
+    const blank = { position: "right", afterFit: fixedWidth, ticks: { display: false }, grid: { drawOnChartArea: false }, border: { display: false } };
+    const keep = (datasets) => datasets.filter((d) => logged(d.data));
+    const marks = (label, key, color, style) => ({ type: "line", label: label, data: s[key], showLine: false,
+      pointStyle: style, pointRadius: 3.5, borderColor: color, backgroundColor: color, yAxisID: "y" });
+    const average = (label, key, color, dash) => ({ type: "line", label: label + " (7-day average)", data: s[key + "_avg"],
+      borderColor: color, borderDash: dash, borderWidth: 2, pointRadius: 0, tension: 0.3, yAxisID: "y", spanGaps: true });
     return {
-      outcomes: { type: "line", data: { labels: data.labels, datasets: [
-        points("Pain", "pain", COLORS.pain), rolling("Pain", "pain", COLORS.pain),
-        points("Mood", "mood", COLORS.mood), rolling("Mood", "mood", COLORS.mood),
-        points("Fatigue", "fatigue", COLORS.fatigue), rolling("Fatigue", "fatigue", COLORS.fatigue),
-        doseDataset(s) ] },
-        options: { ...shared, scales: { x, y: { min: 0, max: 10, title: { display: true, text: "0–10" } }, dose: doseAxis() } } },
-      symptoms: { type: "bar", data: { labels: data.labels, datasets: [
+      outcomes: { type: "line", data: { labels: data.labels, datasets: keep([
+        marks("Pain", "pain", COLORS.pain, "circle"), average("Pain", "pain", COLORS.pain, []),
+        marks("Mood", "mood", COLORS.mood, "triangle"), average("Mood", "mood", COLORS.mood, [6, 3]),
+        marks("Fatigue", "fatigue", COLORS.fatigue, "rect"), average("Fatigue", "fatigue", COLORS.fatigue, [2, 2]),
+        doseDataset(s) ]) },
+        options: { ...shared, scales: { x, y: left({ min: 0, max: 10, title: { display: true, text: "0–10", color: ink } }), right: dose } } },
+      symptoms: { type: "bar", data: { labels: data.labels, datasets: keep([
         { label: "Headache", data: s.headache, backgroundColor: COLORS.headache, yAxisID: "y" },
         { label: "Nausea", data: s.nausea, backgroundColor: COLORS.nausea, yAxisID: "y" },
-        doseDataset(s) ] },
-        options: { ...shared, scales: { x, y: { min: 0, max: 3, ticks: { stepSize: 1 } }, dose: doseAxis() } } },
-      sleep: { type: "line", data: { labels: data.labels, datasets: [
-        { label: "Hours", data: s.sleep_hours, borderColor: COLORS.hours, pointRadius: 1.5, yAxisID: "y" },
-        { label: "Quality (1–5)", data: s.sleep_quality, borderColor: COLORS.quality, pointRadius: 1.5, yAxisID: "quality" } ] },
-        options: { ...shared, scales: { x, y: { min: 0, suggestedMax: 10, title: { display: true, text: "hours" } },
-          quality: { position: "right", min: 1, max: 5, grid: { drawOnChartArea: false } } } } },
-      dreams: { type: "line", data: { labels: data.labels, datasets: [
-        { label: "Dreams", data: s.dreams, showLine: false, pointRadius: 3, borderColor: COLORS.fatigue, backgroundColor: COLORS.fatigue } ] },
-        options: { ...shared, plugins: { ...shared.plugins, legend: { display: false } }, scales: { x, y: { min: 0, max: 3,
-          ticks: { stepSize: 1, callback: (v) => ["none", "normal", "vivid", "nightmares"][v] } } } } },
+        doseDataset(s) ]) },
+        options: { ...shared, scales: { x, y: left({ min: 0, max: 3, ticks: { stepSize: 1, color: ink } }), right: dose } } },
+      sleep: { type: "line", data: { labels: data.labels, datasets: keep([
+        { label: "Hours slept", data: s.sleep_hours, borderColor: COLORS.hours, backgroundColor: COLORS.hours, pointRadius: 2, yAxisID: "y", spanGaps: false } ]) },
+        options: { ...shared, plugins: { ...plugins, legend: { display: false } },
+          scales: { x, y: left({ min: 0, suggestedMax: 10, title: { display: true, text: "hours", color: ink } }), right: blank } } },
+      quality: { type: "line", data: { labels: data.labels, datasets: keep([
+        { label: "Sleep quality", data: s.sleep_quality, borderColor: COLORS.quality, backgroundColor: COLORS.quality, pointRadius: 2, showLine: false, yAxisID: "y" } ]) },
+        options: { ...shared, plugins: { ...plugins, legend: { display: false } },
+          scales: { x, y: left({ min: 0.5, max: 5.5, afterBuildTicks: ticksAt([1, 2, 3, 4, 5]) }), right: blank } } },
+      dreams: { type: "line", data: { labels: data.labels, datasets: keep([
+        { label: "Dreams", data: s.dreams, showLine: false, pointRadius: 3.5, pointStyle: "rectRot", clip: false,
+          borderColor: COLORS.fatigue, backgroundColor: COLORS.fatigue } ]) },
+        options: { ...shared, plugins: { ...plugins, legend: { display: false } }, scales: { x,
+          y: left({ min: -0.5, max: 3.5, afterBuildTicks: ticksAt([0, 1, 2, 3]) }), right: blank } } },
     };
   }
 
@@ -100,12 +114,16 @@
       status.hidden = false;
       return;
     }
-    const built = configs(data);
+    const style = getComputedStyle(document.body);
+    const ink = style.color;
+    const grid = style.getPropertyValue("--line").trim() || "rgba(0,0,0,0.1)";
+    const built = configs(data, ink, grid);
     section.querySelector(".charts").hidden = false;
     for (const canvas of section.querySelectorAll("canvas[data-chart]")) {
       const existing = window.Chart.getChart(canvas);
       if (existing) existing.destroy();
       const config = built[canvas.dataset.chart];
+      if (!config) continue;
       config.plugins = [windowsPlugin];
       new window.Chart(canvas, config);
     }

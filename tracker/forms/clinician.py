@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Formulation, ReviewOutcome, Timing
-from .fields import date_input, dose_field, time_input
+from .fields import TIME_FORMATS, date_input, dose_field, time_input
 
 
 class PanelFilters(forms.Form):
@@ -104,6 +104,7 @@ class PrescriptionForm(forms.Form):
     )
     usual_time = forms.TimeField(
         label=_("Usual time"),
+        input_formats=TIME_FORMATS,
         widget=time_input(),
         error_messages={
             "required": _("Enter the usual time."),

@@ -107,5 +107,13 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]
+
+
 def time_input() -> forms.TimeInput:
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    """A time as people here write it, 24-hour (22:00): a browser's own time picker would
+    show it in its locale's style (10:00 PM), unlike every time on the page around it."""
+    return forms.TimeInput(
+        attrs={"inputmode": "numeric", "placeholder": "22:00", "autocomplete": "off", "size": "5"},
+        format="%H:%M",
+    )

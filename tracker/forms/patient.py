@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ..formatting import plain_number
 from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
 from ..review.explain import PGIC_CHOICES
-from .fields import date_input, dose_field, scale, step_of, time_input, yes_no
+from .fields import TIME_FORMATS, date_input, dose_field, scale, step_of, time_input, yes_no
 
 SLEEP_RANGE = _("Sleep must be between 0 and 24 hours.")
 QUARTER_HOURS = _("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.")
@@ -39,6 +39,7 @@ class DiaryForm(forms.Form):
     time_taken = forms.TimeField(
         label=_("Time taken"),
         required=False,
+        input_formats=TIME_FORMATS,
         widget=time_input(),
         error_messages={"invalid": _("Enter a time as HH:MM, e.g. 22:00.")},
     )
@@ -108,6 +109,8 @@ class DiaryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
         self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+        # A browser would cut a longer note short without a word: the server says so instead.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
 
     def clean_date(self) -> dt.date:
         day: dt.date = self.cleaned_data["date"]
@@ -170,6 +173,16 @@ class PGICForm(forms.Form):
     )
 
 
+def reminder_channels() -> list[tuple[str, Any]]:
+    """By email always; by push where the server has its Web Push key (SPEC §11)."""
+    from django.conf import settings
+
+    channels: list[tuple[str, Any]] = [("email", _("By email"))]
+    if settings.VAPID_PRIVATE_KEY:
+        channels.append(("push", _("To my phone (push), or by email if it cannot")))
+    return channels
+
+
 class ReminderForm(forms.Form):
     """Whether and when to be reminded to log (SPEC §10)."""
 
@@ -177,13 +190,13 @@ class ReminderForm(forms.Form):
     reminder_time = forms.TimeField(
         label=_("At what time? (24-hour, e.g. 21:00)"),
         required=False,
-        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        input_formats=TIME_FORMATS,
         widget=time_input(),
         error_messages={"invalid": _("Enter a time as HH:MM, e.g. 21:00.")},
     )
     reminder_channel = forms.ChoiceField(
         label=_("How?"),
-        choices=[("email", _("By email"))],
+        choices=[("email", _("By email")), ("push", _("To my phone (push)"))],
         initial="email",
         required=False,
         widget=forms.RadioSelect(attrs={"class": "choices choices--two"}),

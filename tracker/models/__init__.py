@@ -28,7 +28,7 @@ from .diary import (
     PrescriptionQuerySet,
     Timing,
 )
-from .notifications import Channel, Notification, SendKind, SendStatus
+from .notifications import Channel, Notification, PushSubscription, SendKind, SendStatus
 from .people import (
     EDITABLE_DAYS,
     Clinic,
@@ -77,6 +77,7 @@ __all__ = [
     "PatientSummary",
     "Prescription",
     "PrescriptionQuerySet",
+    "PushSubscription",
     "ReviewOutcome",
     "SendKind",
     "SendStatus",

@@ -95,3 +95,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key} ({self.status})"
+
+
+class PushSubscription(models.Model):
+    """One phone (or browser) that said yes to push messages, as the Web Push standard
+    gives it: the push service's address for it, and the keys to encrypt for it. Removed
+    when the push service says it is gone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Push subscription of {self.user}"

@@ -29,3 +29,13 @@ def chartjs_script(context: template.Context) -> SafeString:
         settings.CHARTJS_INTEGRITY,
         nonce,
     )
+
+
+@register.filter
+def clock(value: object) -> str:
+    """A time as 22:00, whether the form holds a time or the text typed into it."""
+    import datetime as dt
+
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..channels import vapid_public_key
 from ..forms.accounts import SetPasswordForm
 from ..forms.clinician import NotificationsForm
-from ..forms.patient import ReminderForm
+from ..forms.patient import ReminderForm, reminder_channels
 from ..models import Patient, User
 from ..security.client_ip import client_ip
 from ..services import invites, reminders
@@ -74,8 +76,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     "reminders": "yes" if patient.reminders else "no",
                     "reminder_time": patient.reminder_time,
                     "reminder_channel": patient.reminder_channel,
-                }
+                },
+                channels=reminder_channels(),
             ),
+            "vapid_public_key": vapid_public_key() if settings.VAPID_PRIVATE_KEY else "",
+            "push_devices": patient.user.push_subscriptions.count(),
         }
     if getattr(user, "is_clinician", False):
         context["notifications_form"] = NotificationsForm(

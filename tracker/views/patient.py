@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit, charts
 from ..access import HtmxHttpRequest, patient_required
 from ..exports import diary_csv, patient_json
-from ..forms.patient import DiaryForm, PGICForm, ReminderForm, initial_from_entry
+from ..forms.patient import DiaryForm, PGICForm, ReminderForm, initial_from_entry, reminder_channels
 from ..models import AuditAction, DailyEntry, Patient, Prescription
 from ..review.rule import week_number
 from ..security.client_ip import client_ip
@@ -26,6 +26,7 @@ from ..services import diary as diary_service
 from ..services import reminders as reminder_service
 
 HISTORY_DAYS = 56
+SLEEP_CHOICES = ["5", "6", "6.5", "7", "7.5", "8", "9"]  # a tap for most nights
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,6 +39,7 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     saved = existing = evaluation = None
     if request.method == "POST":
         form = DiaryForm(request.POST, earliest=earliest, latest=latest)
+        day = _posted_day(request.POST.get("date"), day, earliest, latest)
         if form.is_valid():
             day = form.cleaned_data["date"]
             try:
@@ -59,19 +61,45 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         form, existing = _fresh_form(patient, day, entries.filter(date=day).first())
         if existing is not None and request.GET.get("saved"):
             saved = existing
-    context = {
-        "day": day,
-        "is_today": day == patient.diary_today(),
-        "evaluation": evaluation or patient.status(),
-        "form": form,
+    context = _today_context(patient, day, form=form, evaluation=evaluation) | {
         "saved": saved,
         "existing": existing,
+    }
+    template = "patient/diary.html" + ("#diary" if request.htmx else "")
+    return render(request, template, context)
+
+
+def _today_context(
+    patient: Patient, day: dt.date, *, form: DiaryForm, evaluation: Any = None
+) -> dict[str, Any]:
+    """What the diary page shows besides the form: status, the plan's next step, the
+    questions (PGIC, reminders)."""
+    today = patient.diary_today()
+
+    def next_step() -> Prescription | None:  # read only where the page shows it (the form)
+        upcoming = Prescription.objects.filter(patient=patient, start_date__gt=today).active()
+        return upcoming.order_by("start_date", "id").first()
+
+    return {
+        "day": day,
+        "is_today": day == today,
+        "evaluation": evaluation or patient.status(),
+        "form": form,
+        "next_step": next_step,
+        "sleep_choices": SLEEP_CHOICES,
         "pgic_form": PGICForm(),
         "patient": patient,
         "reminder_form": ReminderForm(initial={"reminders": "yes", "reminder_time": "21:00"}),
     }
-    template = "patient/diary.html" + ("#diary" if request.htmx else "")
-    return render(request, template, context)
+
+
+def _posted_day(raw: str | None, default: dt.date, earliest: dt.date, latest: dt.date) -> dt.date:
+    """The day a posted form was for (so a failed save of a backfilled day still names it)."""
+    try:
+        day = dt.date.fromisoformat(raw or "")
+    except ValueError:
+        return default
+    return day if earliest <= day <= latest else default
 
 
 def _fresh_form(
@@ -150,21 +178,17 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
             if not request.htmx:
                 return redirect("diary")
             form = PGICForm()
-    context: dict[str, Any] = {"evaluation": patient.status(), "pgic_form": form}
     if request.htmx:
+        context = {"evaluation": patient.status(), "pgic_form": form}
         return render(request, "patient/diary.html#pgic", context)
     # Without JavaScript the answer comes back on the whole Today page, message in place.
     today = patient.diary_today()
     diary_form, existing = _fresh_form(
         patient, today, DailyEntry.objects.for_patient(patient).filter(date=today).first()
     )
-    context |= {
-        "day": today,
-        "is_today": True,
-        "form": diary_form,
+    context = _today_context(patient, today, form=diary_form) | {
         "existing": existing,
-        "patient": patient,
-        "reminder_form": ReminderForm(initial={"reminders": "yes", "reminder_time": "21:00"}),
+        "pgic_form": form,
     }
     return render(request, "patient/diary.html", context)
 
@@ -188,6 +212,7 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                 "label": date_format(day, "D j M"),
                 "entry": by_date.get(day),
                 "week": week_number(day_one, day) if day_one and day >= day_one else None,
+                "baseline": day_one is None or day < day_one,
                 "editable": day >= earliest,
             }
         )
@@ -219,7 +244,7 @@ def trends(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
 @patient_required
 def reminders(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The patient's answer about reminders: from the question on Today, or from Settings."""
-    form = ReminderForm(request.POST)
+    form = ReminderForm(request.POST, channels=reminder_channels())
     from_today = request.POST.get("from") == "today"
     if form.is_valid():
         data = form.cleaned_data
