@@ -50,7 +50,7 @@ def main() -> None:
         "from tracker.models import Clinic, User, Patient, Prescription; import datetime as dt; "
         "c = Clinic.objects.create(name='Phone bench'); "
         "u = User.objects.create_user('phone@bench.example', 'phone-bench-password-2026', first_name='Pat', role='patient', clinic=c); "
-        "p = Patient.objects.create(user=u, condition='fibromyalgia', reminders_asked=True); "
+        "p = Patient.objects.create(user=u, condition='fibromyalgia', reminders_asked=True, enrolment_answered_on=dt.date.today(), takes_opioids=False); "
         "Prescription.objects.create(patient=p, dose_mg='4.5', start_date=dt.date.today() - dt.timedelta(days=30))"
     ))  # fmt: skip
     server = subprocess.Popen(  # noqa: S603

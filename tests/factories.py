@@ -40,6 +40,11 @@ class PatientFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=User.Role.PATIENT)
     condition = "fibromyalgia"
     time_zone = "Europe/London"
+    # Most tests are about patients past their first sign-in: they answered the
+    # enrolment questions (no opioids, not pregnant).
+    takes_opioids = False
+    pregnancy = "no"
+    enrolment_answered_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=90))
 
 
 class PrescriptionFactory(factory.django.DjangoModelFactory):

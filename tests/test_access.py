@@ -57,6 +57,10 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "trends": ("get", "/trends/", PATIENTS),
     # With no review point open, a patient's answer is refused with a message, not saved.
     "pgic": ("post", "/review-question/", PATIENTS),
+    # The enrolment questions, the emergency card, and "I have read the advice on stopping".
+    "enrolment": ("get", "/enrolment/", PATIENTS),
+    "emergency_card": ("get", "/card/", PATIENTS),
+    "stop_advice_read": ("post", "/stop-advice/read/", {**PATIENTS, "patient": 302, "other_patient": 302}),
     # Everyone's settings; a patient's reminders and a clinician's alert emails (an empty
     # post is refused with a message by the field, so 200).
     "settings": ("get", "/settings/", SIGNED_IN),
@@ -78,6 +82,8 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "clinician_export_csv": ("get", "/clinic/patients/{patient}/export.csv", ASSIGNED_ONLY),
     "clinician_export_fhir": ("get", "/clinic/patients/{patient}/fhir.json", ASSIGNED_ONLY),
     "clinician_panel": ("get", "/clinic/", CLINICIANS),
+    # The clinic's outcomes: counts over the clinician's own clinic only (SPEC §12).
+    "clinician_outcomes": ("get", "/clinic/outcomes/", CLINICIANS),
     "clinician_record": ("get", "/clinic/patients/{patient}/", ASSIGNED_ONLY),
     "clinician_review": ("get", "/clinic/patients/{patient}/review/", ASSIGNED_ONLY),
     "clinician_prescription": ("get", "/clinic/patients/{patient}/prescription/", ASSIGNED_ONLY),
@@ -167,7 +173,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 59 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 63 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -186,7 +192,8 @@ METHODS |= {
     "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,
     "export_csv": GET, "export_json": GET, "clinician_export_csv": GET, "clinician_export_fhir": GET,
     "manifest": GET, "service_worker": GET, "offline": GET, "push_subscribe": POST,
-    "push_unsubscribe": POST,
+    "push_unsubscribe": POST, "enrolment": BOTH, "emergency_card": GET, "stop_advice_read": POST,
+    "clinician_outcomes": GET,
 }  # fmt: skip
 
 

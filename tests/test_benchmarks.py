@@ -49,6 +49,12 @@ def test_the_export_benchmark_runs(tmp_path):
     assert "clinician FHIR" in out and "peak Python memory" in out
 
 
+def test_the_outcomes_benchmark_runs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'outcomes.sqlite3'}"
+    out = run("bench/outcomes.py", "--patients", "30", "--runs", "2", "--database-url", url)
+    assert "outcomes of 30 patients" in out and "4 outcome queries" in out
+
+
 def test_todays_cold_phone_load_stays_within_35_kb():
     """Production serving (gunicorn, compressed static files) read by Chromium."""
     import socket

@@ -118,10 +118,11 @@ STORIES = [
     ),
     story(
         "sam", "Sam Okoro", Condition.NEUROPATHIC, 1, treated_days=50, doses=TITRATE,
-        morning_from=22, vivid_at_bedtime=0.7, pain=glide(7.0, 3.6, 8, 36),
+        morning_from=36, vivid_at_bedtime=0.85, pain=glide(7.0, 3.6, 8, 36),
         mood=glide(5.0, 6.5, 8, 40),
-        notes={12: "Very vivid dreams again.", 22: "Switched to taking it in the morning."},
-        what="vivid dreams at bedtime that eased after moving the dose to the morning",
+        notes={12: "Very vivid dreams again.", 36: "Switched to taking it in the morning."},
+        what="vivid dreams at bedtime persisted on a settled dose (a side-effect alert); "
+        "eased after moving the dose to the morning",
         expect="responding",
     ),
     story(
@@ -211,7 +212,9 @@ def logins() -> list[tuple[str, str, str]]:
 @transaction.atomic
 def seed(today: dt.date | None = None) -> tuple[int, int]:
     """Create whatever of the demo clinic is missing; returns (patients created, entries)."""
-    clinic, _ = Clinic.objects.get_or_create(name=CLINIC_NAME)
+    clinic, _ = Clinic.objects.get_or_create(
+        name=CLINIC_NAME, defaults={"contact": "01632 960 123 (weekdays 9–5)"}
+    )
     staff = [_user(local, first, last, role, clinic) for local, first, last, role in STAFF]
     for member in staff:
         if not Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists():
@@ -231,6 +234,14 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
             baseline_pain=story.enrolment_baseline.get("pain"),
             baseline_mood=story.enrolment_baseline.get("mood"),
             baseline_fatigue=story.enrolment_baseline.get("fatigue"),
+            # Felix has not started yet, nor answered the enrolment questions: he is asked
+            # them at his first sign-in. Everyone else answered.
+            medicines="" if story.email == "felix" else "Vitamin D",
+            takes_opioids=None if story.email == "felix" else False,
+            pregnancy="" if story.email == "felix" else "na",
+            enrolment_answered_on=None
+            if story.email == "felix"
+            else dt.date.today() - dt.timedelta(days=story.treated_days + story.pre_days),
         )
         entries += _write_story(patient, story, clinicians[story.clinician], today)
         if story.reviewed:

@@ -19,6 +19,9 @@ KIND_LABELS = {
     Kind.HEADACHE_RUN: gettext_lazy("Severe headache run"),
     Kind.REVIEW: gettext_lazy("Review"),
     Kind.SLEEP: gettext_lazy("Persistent sleep side effect"),
+    Kind.HEADACHE: gettext_lazy("Persistent headache"),
+    Kind.GI: gettext_lazy("Persistent nausea or stomach upset"),
+    Kind.FATIGUE: gettext_lazy("Persistent fatigue, irritability or anxiety"),
     Kind.NOT_LOGGING: gettext_lazy("Not logging"),
 }
 PRIORITY_LABELS = {
@@ -32,6 +35,11 @@ def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
     """One alert as a sentence for the clinician."""
     day = short_date(on)
     match kind:
+        case Kind.OPIOID if params.get("source") == "enrolment":
+            return _(
+                "At enrolment on %(day)s, the patient said they take an opioid. LDN blocks "
+                "opioid pain relief and can precipitate withdrawal: discuss before treatment."
+            ) % {"day": day}
         case Kind.OPIOID:
             which = params.get("name") or ""
             lead = (
@@ -50,11 +58,10 @@ def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
                 "n": params.get("days", 3),
                 "day": day,
             }
-        case Kind.SLEEP:
-            return _(
-                "Vivid dreams, nightmares or poor sleep on at least %(n)s of 14 days by %(day)s. "
-                "Consider moving the dose to the morning."
-            ) % {"n": params.get("days", 10), "day": day}
+        case Kind.SLEEP | Kind.HEADACHE | Kind.GI | Kind.FATIGUE:
+            from ..review.explain import persistent_text
+
+            return persistent_text(str(kind), on, params.get("timing") or None)
         case Kind.NOT_LOGGING:
             since = _date(params.get("since"))
             if params.get("until"):

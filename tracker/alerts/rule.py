@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from ..review import side_effects
 from ..review.days import Day
 from ..review.rule import Evaluation, Phase
 
-SLEEP_WINDOW, SLEEP_BAD_DAYS = 14, 10
 HEADACHE_RUN = 3
 NOT_LOGGING_DAYS = 3
 
@@ -32,7 +32,10 @@ class Kind(StrEnum):
     LIVER = "liver"
     HEADACHE_RUN = "headache_run"
     REVIEW = "review"
-    SLEEP = "sleep"
+    SLEEP = "sleep"  # the persistent side effects (SPEC §5), one kind each
+    HEADACHE = "headache"
+    GI = "gi"
+    FATIGUE = "fatigue_mood"
     NOT_LOGGING = "not_logging"
 
 
@@ -42,7 +45,16 @@ PRIORITY = {
     Kind.HEADACHE_RUN: Priority.URGENT,
     Kind.REVIEW: Priority.HIGH,
     Kind.SLEEP: Priority.NORMAL,
+    Kind.HEADACHE: Priority.NORMAL,
+    Kind.GI: Priority.NORMAL,
+    Kind.FATIGUE: Priority.NORMAL,
     Kind.NOT_LOGGING: Priority.NORMAL,
+}
+SIDE_EFFECT_KINDS = {
+    side_effects.Effect.SLEEP: Kind.SLEEP,
+    side_effects.Effect.HEADACHE: Kind.HEADACHE,
+    side_effects.Effect.GI: Kind.GI,
+    side_effects.Effect.FATIGUE: Kind.FATIGUE,
 }
 
 
@@ -57,10 +69,24 @@ class Signal:
         return PRIORITY[self.kind]
 
 
-def signals(days: Sequence[Day], evaluation: Evaluation, today: dt.date) -> list[Signal]:
-    """Every alert the diary (`days` oldest first) and the evaluation call for."""
+def signals(
+    days: Sequence[Day],
+    evaluation: Evaluation,
+    today: dt.date,
+    *,
+    opioids_at_enrolment: dt.date | None = None,
+) -> list[Signal]:
+    """Every alert the diary (`days` oldest first), the evaluation and the enrolment answers
+    call for (an opioid named at enrolment, SPEC §13, is an urgent opioid alert too)."""
     days = [d for d in days if d.date <= today]
-    found = [*_safety(days), *_headache_runs(days), *_sleep(days, today), *_gaps(days, today)]
+    found = [
+        *_safety(days),
+        *_headache_runs(days),
+        *_side_effects(days, today),
+        *_gaps(days, today),
+    ]
+    if opioids_at_enrolment is not None:
+        found.append(Signal(Kind.OPIOID, opioids_at_enrolment, {"source": "enrolment"}))
     review = _review(evaluation)
     if review:
         found.append(review)
@@ -82,22 +108,15 @@ def _headache_runs(days: Sequence[Day]) -> Iterator[Signal]:
             yield Signal(Kind.HEADACHE_RUN, start, {"days": length})
 
 
-def _sleep(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
-    """Vivid dreams, nightmares or poor sleep on ≥ 10 of the last 14 days; one alert per
-    stretch of days on which that held."""
-    if not days:
-        return
-    bad = {d.date for d in days if d.sleep_disturbed}
-    holding: list[dt.date] = []
-    day, count = days[0].date, 0
-    while day <= today:  # a sliding count of bad days in the 14 ending on `day`
-        count += day in bad
-        count -= (day - dt.timedelta(days=SLEEP_WINDOW)) in bad
-        if count >= SLEEP_BAD_DAYS:
-            holding.append(day)
-        day += dt.timedelta(days=1)
-    for start, _ in runs(holding):
-        yield Signal(Kind.SLEEP, start, {"days": SLEEP_BAD_DAYS})
+def _side_effects(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
+    """A side effect persistent on a settled dose and timing (SPEC §5): one alert per
+    stretch of days on which it held, with the timing then (the suggestion depends on it)."""
+    for effect, start, timing in side_effects.persistent_runs(days, today):
+        yield Signal(
+            SIDE_EFFECT_KINDS[effect],
+            start,
+            {"days": side_effects.PERSISTENT_DAYS, "timing": timing or ""},
+        )
 
 
 def _gaps(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Formulation, ReviewOutcome, Timing
+from ..review.rule import NEXT_REVIEW_WEEK
 from .fields import TIME_FORMATS, date_input, dose_field, time_input
 
 
@@ -64,6 +65,8 @@ class ReviewForm(forms.Form):
     )
     next_week = forms.IntegerField(
         label=_("Next review in week"),
+        required=False,  # but for stopping LDN (clean)
+        help_text=_("Not needed when LDN is stopped."),
         min_value=1,
         max_value=104,
         initial=12,
@@ -80,14 +83,24 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.current_week = current_week
 
-    def clean_next_week(self) -> int:
-        week: int = self.cleaned_data["next_week"]
-        if week <= self.current_week:
+    def clean_next_week(self) -> int | None:
+        week: int | None = self.cleaned_data["next_week"]
+        if week is not None and week <= self.current_week:
             raise ValidationError(
                 _("The next review must come after this week (week %(week)s).")
                 % {"week": self.current_week}
             )
         return week
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "next_week" in cleaned and cleaned["next_week"] is None:
+            if cleaned.get("outcome") == ReviewOutcome.STOP:
+                # Stopping needs no next review; the stored week is only a placeholder.
+                cleaned["next_week"] = max(NEXT_REVIEW_WEEK, self.current_week + 6)
+            else:
+                self.add_error("next_week", self.fields["next_week"].error_messages["required"])
+        return cleaned
 
 
 class PrescriptionForm(forms.Form):

@@ -222,3 +222,31 @@ class ReminderForm(forms.Form):
             self.add_error("reminder_time", _("Choose the time of your reminder, e.g. 21:00."))
         data["reminder_channel"] = data.get("reminder_channel") or "email"
         return data
+
+
+class EnrolmentForm(forms.Form):
+    """Asked on the first sign-in (SPEC §13): what else the patient takes, and pregnancy."""
+
+    medicines = forms.CharField(
+        label=_("Which medicines do you take now? (optional)"),
+        required=False,
+        max_length=2000,
+        help_text=_("Prescribed or bought, including pain killers and supplements."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Keep this to 2,000 characters or fewer.")},
+    )
+    takes_opioids = yes_no(
+        _("Do you take any opioid pain medicine?"),
+        help_text=_("For example codeine, tramadol, morphine, oxycodone or fentanyl patches."),
+    )
+    pregnancy = forms.ChoiceField(
+        label=_("Are you pregnant or breastfeeding?"),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))],
+        widget=forms.RadioSelect(attrs={"class": "choices choices--list"}),
+        error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["medicines"].widget.attrs.pop("maxlength", None)

@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     EXPORT_FHIR = "export_fhir", "Exported the diary as FHIR"
     SAVE_ENTRY = "save_entry", "Saved a diary entry"
     ANSWER_PGIC = "answer_pgic", "Answered the review question"
+    ANSWER_ENROLMENT = "answer_enrolment", "Answered the enrolment questions"
+    READ_STOP_ADVICE = "read_stop_advice", "Read the advice after stopping LDN"
     ACKNOWLEDGE_ALERT = "acknowledge_alert", "Acknowledged an alert"
     RECORD_REVIEW = "record_review", "Recorded a review"
     ADD_NOTE = "add_note", "Added a clinician note"

@@ -116,6 +116,8 @@ class ClinicalReview(models.Model):
     )
     # A review recorded at the patient's previous clinic (moved with import_patient_json).
     recorded_elsewhere = models.CharField(max_length=200, blank=True)
+    # For a review that stopped LDN: when the patient confirmed reading the safety advice.
+    patient_told_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -196,6 +198,12 @@ class PatientSummary(models.Model):
     points = models.CharField(max_length=40, blank=True)  # an exact fraction, "13/14"
     fraction = models.CharField(max_length=40, blank=True)
     pgic = models.PositiveSmallIntegerField(null=True)
+    judged = models.CharField(max_length=20, blank=True)  # the verdict before a discordance
+    # As of the day it was computed (every change, and nightly): for the clinic's outcomes
+    # and for Today, so neither reads a diary.
+    adherence = models.DecimalField(max_digits=5, decimal_places=4, null=True)
+    stable_after_days = models.PositiveIntegerField(null=True)  # day 1 to a 28-day dose
+    side_effects = models.JSONField(default=list, blank=True)  # [{"effect", "state"}] today
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -213,6 +221,7 @@ class PatientSummary(models.Model):
         b, w = facts.baseline, facts.window
         values |= {
             "verdict": facts.verdict.value if facts.verdict else "",
+            "judged": facts.judged.value if facts.judged else "",
             "points": _text(facts.points),
             "fraction": _text(facts.fraction),
             "baseline_mean": _text(b.value) if b else "",
@@ -246,4 +255,5 @@ class PatientSummary(models.Model):
             verdict=rule.Verdict(self.verdict) if self.verdict else None,
             points=_fraction(self.points),
             fraction=_fraction(self.fraction),
+            judged=rule.Verdict(self.judged) if self.judged else None,
         )

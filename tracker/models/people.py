@@ -30,6 +30,8 @@ class Clinic(models.Model):
     time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
+    # How patients reach the clinic, printed on their emergency card (SPEC §13).
+    contact = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -189,6 +191,16 @@ class Patient(models.Model):
         max_length=10, choices=[("email", "Email"), ("push", "Push to the phone")], default="email"
     )
     reminders_asked = models.BooleanField(default=False)
+    # Asked at enrolment, on the first sign-in (SPEC §13): "yes" to either is to discuss,
+    # and opioids raise the urgent opioid alert.
+    medicines = models.TextField(max_length=2000, blank=True)
+    takes_opioids = models.BooleanField(null=True, blank=True)
+    pregnancy = models.CharField(
+        max_length=3,
+        blank=True,
+        choices=[("yes", "Yes"), ("no", "No"), ("na", "Not applicable")],
+    )
+    enrolment_answered_on = models.DateField(null=True, blank=True)
 
     objects = PatientQuerySet.as_manager()
 
@@ -212,6 +224,9 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_channel__in=["email", "push"]),
                 name="patient_reminder_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnancy__in=["", "yes", "no", "na"]), name="patient_pregnancy_valid"
             ),
         ]
 
@@ -237,6 +252,16 @@ class Patient(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def to_discuss(self) -> list[str]:
+        """What the enrolment answers put on the record to discuss (SPEC §13)."""
+        found = []
+        if self.takes_opioids:
+            found.append("opioids")
+        if self.pregnancy == "yes":
+            found.append("pregnancy")
+        return found
 
     @property
     def enrolment_answer(self) -> int | None:

@@ -186,9 +186,54 @@ def snapshot(ev: Evaluation) -> dict[str, Any]:
         "baseline_source": ev.baseline.source if ev.baseline else None,
         "window_mean": float(ev.window.mean) if ev.window and ev.window.mean is not None else None,
         "verdict": ev.verdict.value if ev.verdict else None,
+        "judged": ev.judged.value if ev.judged else None,
         "verdict_label": verdict_label(ev),
         "substantial": ev.substantial,
         "percent_better": ev.percent_better,
         "pgic": ev.pgic,
         "explanation": explanation(ev),
+    }
+
+
+# --- Side effects (SPEC §5) -----------------------------------------------------------------
+
+EFFECT_NAMES = {
+    "sleep": gettext_lazy("Vivid dreams, nightmares or poor sleep"),
+    "headache": gettext_lazy("Moderate or severe headache"),
+    "gi": gettext_lazy("Nausea or stomach upset (moderate or worse)"),
+    "fatigue_mood": gettext_lazy("Marked fatigue, irritability or anxiety"),
+}
+EXPECTED = {
+    "sleep": gettext_lazy(
+        "Vivid dreams and poor sleep are common early on a dose and usually fade."
+    ),
+    "headache": gettext_lazy("Headaches are common early on a dose and usually fade."),
+    "gi": gettext_lazy("Nausea and stomach upset are common early on a dose and usually fade."),
+    "fatigue_mood": gettext_lazy(
+        "Tiredness and irritability are common early on a dose and usually fade."
+    ),
+}
+
+
+def suggestion(effect: str, timing: str | None) -> str:
+    """What the sources suggest for a persistent side effect, worded as something to discuss."""
+    if effect == "sleep":
+        if timing == "morning":
+            return _("The dose is already taken in the morning: discuss what else may help.")
+        return _("Try taking the dose in the morning.")
+    if effect == "headache":
+        return _("Reduce the dose, or titrate more slowly.")
+    if effect == "gi":
+        return _("Take the dose with food; reduce it if this continues.")
+    return _("Discuss with the clinician.")
+
+
+def persistent_text(effect: str, since: dt.date, timing: str | None) -> str:
+    return _(
+        "%(effect)s on at least 10 of 14 days on a settled dose and timing, from %(day)s. "
+        "Suggestion to discuss: %(suggestion)s"
+    ) % {
+        "effect": EFFECT_NAMES[effect],
+        "day": short_date(since),
+        "suggestion": suggestion(effect, timing),
     }

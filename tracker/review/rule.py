@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from .days import Day, DoseDay, current_since, dose_days
+from .days import changes as changes_of
 
 REVIEW_WEEK = 6
 NEXT_REVIEW_WEEK = 12
@@ -221,6 +222,7 @@ class Facts:
     points: Fraction | None = None
     fraction: Fraction | None = None
     pgic: int | None = None
+    judged: Verdict | None = None  # the verdict before a PGIC discordance was noted
 
 
 def next_review(reviews: Sequence[Review]) -> tuple[int, int]:
@@ -266,7 +268,13 @@ def facts(
     b = baseline(days, outcome, first, enrolment_answer)
     window = evaluation_window(days, outcome, on)
     if b is None or window.mean is None:
-        return Facts(**common, baseline=b, window=window, verdict=Verdict.INSUFFICIENT_DATA)
+        return Facts(
+            **common,
+            baseline=b,
+            window=window,
+            verdict=Verdict.INSUFFICIENT_DATA,
+            judged=Verdict.INSUFFICIENT_DATA,
+        )
     judgement = judge(b.value, window.mean)
     verdict = judgement.verdict
     if pgic in DISCORDANT_PGIC and verdict in (Verdict.PARTIAL, Verdict.NO_RESPONSE):
@@ -279,6 +287,7 @@ def facts(
         substantial=judgement.substantial,
         points=judgement.points,
         fraction=judgement.fraction,
+        judged=judgement.verdict,
     )
 
 
@@ -307,6 +316,7 @@ class Evaluation:
     fraction: Fraction | None = None
     pgic: int | None = None
     last_entry: dt.date | None = None
+    judged: Verdict | None = None
 
     @property
     def started(self) -> bool:
@@ -375,8 +385,25 @@ def status(f: Facts, today: dt.date) -> Evaluation:
         substantial=f.substantial,
         points=f.points,
         fraction=f.fraction,
+        judged=f.judged,
         **base,
     )
+
+
+STABLE_DAYS = 28  # a dose kept this long is where titration settled (SPEC §12)
+
+
+def stable_dose_day(doses: Sequence[DoseDay], today: dt.date) -> dt.date | None:
+    """The first day of the first stretch of 28 days on one dose: the day it started,
+    taken on until the next change or today. None while no dose has lasted 28 days."""
+    if not doses:
+        return None
+    starts = [doses[0][0], *changes_of(doses)]
+    ends = [*(d - dt.timedelta(days=1) for d in starts[1:]), today]
+    for start, end in zip(starts, ends, strict=True):
+        if (end - start).days + 1 >= STABLE_DAYS:
+            return start
+    return None
 
 
 def whole_percent(share: Fraction) -> int:

@@ -8,21 +8,28 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import audit
+from ..channels import Message
 from ..models import (
     Alert,
     AuditAction,
     ClinicalReview,
     ClinicianNote,
+    Notification,
     Patient,
     Prescription,
+    ReviewOutcome,
+    SendKind,
     User,
 )
 from ..review import explain
+from . import notifications
 from .status import refresh_patient
 
 
@@ -78,7 +85,27 @@ def record_review(
         raise ReviewNotRecorded(_already_recorded(patient, point)) from None
     audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
     refresh_patient(patient)
+    if outcome == ReviewOutcome.STOP:
+        # The safety advice after stopping (SPEC §13), by the patient's own channel, once.
+        notifications.queue(
+            kind=SendKind.STOP_ADVICE, key=f"review {recorded.pk}", recipient=patient.user,
+            clinic_id=patient.user.clinic_id, channel=patient.reminder_channel,
+        )  # fmt: skip
     return recorded
+
+
+def compose_stop_advice(row: Notification) -> Message | None:
+    user = row.recipient
+    if user is None or not user.is_active:
+        return None
+    return Message(
+        subject=_("LDN Tracker: important advice after stopping LDN"),
+        body=render_to_string(
+            "emails/stop_advice.txt",
+            {"name": user.first_name, "url": notifications.link(reverse("diary"))},
+        ),
+        url=notifications.link(reverse("diary")),
+    )
 
 
 def _already_recorded(patient: Patient, point: int) -> str:

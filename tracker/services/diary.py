@@ -11,7 +11,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import audit
-from ..models import AuditAction, DailyEntry, EntryRevision, Patient, PGICAnswer, User
+from ..models import (
+    AuditAction,
+    ClinicalReview,
+    DailyEntry,
+    EntryRevision,
+    Patient,
+    PGICAnswer,
+    User,
+)
 from ..review import rule
 from .status import refresh_patient
 
@@ -142,3 +150,44 @@ def answer_pgic(*, patient: Patient, value: int, ip: str | None = None) -> PGICA
     )
     refresh_patient(patient)
     return answer
+
+
+@transaction.atomic
+def answer_enrolment(
+    *,
+    patient: Patient,
+    medicines: str,
+    takes_opioids: bool,
+    pregnancy: str,
+    ip: str | None = None,
+) -> None:
+    """The enrolment questions (SPEC §13). An opioid raises the urgent opioid alert, which
+    reaches the clinician by email once this commits; pregnancy shows on the record."""
+    patient.medicines = medicines
+    patient.takes_opioids = takes_opioids
+    patient.pregnancy = pregnancy
+    patient.enrolment_answered_on = patient.enrolment_answered_on or patient.diary_today()
+    patient.save(update_fields=["medicines", "takes_opioids", "pregnancy", "enrolment_answered_on"])
+    audit.record(actor=patient.user, action=AuditAction.ANSWER_ENROLMENT, patient=patient, ip=ip)
+    refresh_patient(patient)
+
+
+def stop_advice_due(patient: Patient) -> ClinicalReview | None:
+    """A review that stopped LDN whose safety advice the patient has not confirmed reading."""
+    return (
+        ClinicalReview.objects.filter(patient=patient, outcome="stop", patient_told_at__isnull=True)
+        .order_by("-point")
+        .first()
+    )
+
+
+@transaction.atomic
+def read_stop_advice(*, patient: Patient, ip: str | None = None) -> bool:
+    done = ClinicalReview.objects.filter(
+        patient=patient, outcome="stop", patient_told_at__isnull=True
+    ).update(patient_told_at=timezone.now())
+    if done:
+        audit.record(
+            actor=patient.user, action=AuditAction.READ_STOP_ADVICE, patient=patient, ip=ip
+        )
+    return bool(done)

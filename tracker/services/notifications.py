@@ -190,7 +190,7 @@ def link(path: str) -> str:
 def compose(row: Notification) -> Message | None:
     """The message for `row` as things stand now, or None when it is no longer needed (the
     day was logged, the alert acknowledged, the invite used)."""
-    from . import clinician_notices, invites, reminders  # they queue through this module
+    from . import clinical, clinician_notices, invites, reminders  # they queue through here
 
     match row.kind:
         case SendKind.REMINDER:
@@ -199,6 +199,8 @@ def compose(row: Notification) -> Message | None:
             return clinician_notices.compose(row)
         case SendKind.INVITE:
             return invites.compose(row)
+        case SendKind.STOP_ADVICE:
+            return clinical.compose_stop_advice(row)
         case SendKind.PASSWORD_RESET:
             return _password_reset(row)
         case SendKind.UNKNOWN_ACCOUNT:

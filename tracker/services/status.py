@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
 from ..alerts import rule as alert_rule
 from ..alerts.rule import Priority
 from ..models import Alert, DailyEntry, Patient, PatientSummary
-from ..review import rule
+from ..review import rule, side_effects
+from ..review.days import Day, dose_days
 from .clinician_notices import announce_urgent
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,8 @@ def refresh_patient(
         week=week,
         pgic=answer,
     )
-    values = PatientSummary.values_from(facts)
+    evaluation = rule.status(facts, today)
+    values = PatientSummary.values_from(facts) | today_values(days, evaluation, today)
     PatientSummary.objects.bulk_create(  # one upsert: INSERT … ON CONFLICT DO UPDATE
         [PatientSummary(patient=patient, **values)],
         update_conflicts=True,
@@ -54,8 +58,12 @@ def refresh_patient(
         update_fields=[*values, "computed_at"],
     )
     patient.summary = PatientSummary(patient=patient, **values)  # type: ignore[attr-defined]
-    evaluation = rule.status(facts, today)
-    found = alert_rule.signals(days, evaluation, today)
+    found = alert_rule.signals(
+        days,
+        evaluation,
+        today,
+        opioids_at_enrolment=patient.enrolment_answered_on if patient.takes_opioids else None,
+    )
     Alert.objects.bulk_create(
         [
             Alert(patient=patient, kind=s.kind, priority=s.priority, on=s.on, params=s.params)
@@ -66,6 +74,25 @@ def refresh_patient(
     if any(s.priority == Priority.URGENT for s in found):
         announce_urgent(patient)  # sent once this transaction commits
     return evaluation
+
+
+def today_values(days: list[Day], evaluation: rule.Evaluation, today: dt.date) -> dict[str, Any]:
+    """What the summary keeps of today besides the facts: adherence, the day the dose
+    settled (SPEC §12), and today's side effects as the patient is told them (SPEC §5)."""
+    stable = rule.stable_dose_day(dose_days(days, until=today), today)
+    return {
+        "adherence": Decimal(evaluation.adherence.numerator) / evaluation.adherence.denominator
+        if evaluation.adherence is not None
+        else None,
+        "stable_after_days": (stable - evaluation.day_one).days
+        if stable and evaluation.day_one
+        else None,
+        "side_effects": [
+            {"effect": s.effect.value, "state": s.state.value, "present": s.present}
+            for s in side_effects.today(days, today)
+            if s.state is not None  # today() keeps only these; said for the type checker
+        ],
+    }
 
 
 @dataclass(frozen=True)

@@ -28,3 +28,19 @@ def verdict_label(ev: Evaluation) -> str:
 @register.filter
 def pgic_label(value: int | None) -> str:
     return explain.pgic_label(value)
+
+
+@register.filter
+def expected_words(effect: str) -> str:
+    """ "Vivid dreams and poor sleep are common early on a dose and usually fade." """
+    return str(explain.EXPECTED.get(effect, ""))
+
+
+@register.filter
+def suggestion(status: object) -> str:
+    return explain.suggestion(status.effect, status.timing)  # type: ignore[attr-defined]
+
+
+@register.filter
+def effect_name(effect: str) -> str:
+    return str(explain.EFFECT_NAMES.get(effect, effect))

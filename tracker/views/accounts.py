@@ -27,7 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "is_superuser", False) and not request.user.clinic_id:  # type: ignore[union-attr]
         return redirect("admin:index")  # the platform operator, who belongs to no clinic
     if role == User.Role.PATIENT:
-        return redirect("diary")
+        # The first sign-in asks the enrolment questions first (SPEC §13).
+        answered = Patient.objects.filter(
+            user_id=request.user.pk or 0, enrolment_answered_on__isnull=False
+        )
+        return redirect("diary" if answered.exists() else "enrolment")
     if role == User.Role.CLINICIAN:
         return redirect("clinician_panel")
     if role == User.Role.CLINIC_ADMIN:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,9 @@ from ..forms.clinician import (
     plan_errors,
 )
 from ..models import Alert, AuditAction, AuditOutcome, DailyEntry, Patient, ReviewOutcome, User
+from ..outcomes import clinic_outcomes
+from ..review import side_effects
+from ..review.intervals import n_of_1
 from ..review.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
@@ -91,9 +95,17 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
     evaluation = patient.status()
     today = evaluation.today
     first = today - dt.timedelta(days=DIARY_DAYS - 1)
+    window = (evaluation.window.first, evaluation.window.last) if evaluation.window else None
+    from_diary = evaluation.baseline is not None and evaluation.baseline.source == "diary"
+    before, during = n_of_1(
+        days, evaluation.outcome, evaluation.day_one if from_diary else None, window
+    )
     context = {
         "patient": patient,
         "evaluation": evaluation,
+        "side_effects": side_effects.today(days, today),
+        "baseline_interval": before,
+        "window_interval": during,
         "alerts": patient.alerts.select_related("acknowledged_by").order_by(
             "acknowledged_at", "priority", "-on", "kind", "id"
         ),
@@ -284,3 +296,20 @@ def export_fhir(request: HtmxHttpRequest, pk: int, *, clinician: User) -> Stream
     response = StreamingHttpResponse(fhir.stream(patient), content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="ldn-fhir-{patient.pk}.json"'
     return response
+
+
+@require_GET
+@clinician_required
+def outcomes(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
+    """The clinic's outcomes, no names (SPEC §12): observations, not evidence."""
+    assert clinician.clinic is not None  # clinician_required
+    today = timezone.localdate(timezone=clinician.clinic.zone)
+    found = clinic_outcomes(clinician.clinic, today)
+    week6 = found.points[0]
+    shown = [g for g in [week6.overall, *week6.by_condition] if not g.too_small]  # "< 5" hidden
+    chart = {
+        "labels": [g.name for g in shown],
+        "verdicts": [s.label for s in week6.overall.shares],
+        "shares": [[round(s.share * 100, 1) for s in g.shares] for g in shown],
+    }
+    return render(request, "clinician/outcomes.html", {"outcomes": found, "chart": chart})

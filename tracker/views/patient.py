@@ -18,7 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit, charts
 from ..access import HtmxHttpRequest, patient_required
 from ..exports import diary_csv, patient_json
-from ..forms.patient import DiaryForm, PGICForm, ReminderForm, initial_from_entry, reminder_channels
+from ..forms.patient import (
+    DiaryForm,
+    EnrolmentForm,
+    PGICForm,
+    ReminderForm,
+    initial_from_entry,
+    reminder_channels,
+)
 from ..models import AuditAction, DailyEntry, Patient, Prescription
 from ..review.rule import week_number
 from ..security.client_ip import client_ip
@@ -81,6 +88,7 @@ def _today_context(
         return upcoming.order_by("start_date", "id").first()
 
     return {
+        "stop_advice": lambda: diary_service.stop_advice_due(patient),
         "day": day,
         "is_today": day == today,
         "evaluation": evaluation or patient.status(),
@@ -296,3 +304,40 @@ def _download(body: Iterator[str], content_type: str, name: str) -> StreamingHtt
     response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def enrolment(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
+    """The enrolment questions, asked on the first sign-in and changeable later."""
+    initial = {
+        "medicines": patient.medicines,
+        "takes_opioids": {True: "yes", False: "no"}.get(patient.takes_opioids),  # type: ignore[arg-type]
+        "pregnancy": patient.pregnancy,
+    }
+    form = EnrolmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        diary_service.answer_enrolment(patient=patient, **form.cleaned_data, ip=client_ip(request))
+        messages.success(request, _("Thank you: your clinic will see your answers."))
+        return redirect("diary")
+    return render(request, "patient/enrolment.html", {"form": form, "patient": patient})
+
+
+@require_GET
+@patient_required
+def card(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
+    """The emergency card to print and keep in a wallet (SPEC §13)."""
+    today = patient.diary_today()
+    context = {
+        "patient": patient,
+        "clinic": patient.user.clinic,
+        "current": Prescription.objects.filter(patient=patient).current_on(today),
+    }
+    return render(request, "patient/card.html", context)
+
+
+@require_POST
+@patient_required
+def stop_advice_read(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
+    diary_service.read_stop_advice(patient=patient, ip=client_ip(request))
+    return redirect("diary")

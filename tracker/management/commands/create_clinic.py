@@ -22,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--admin-first-name", required=True)
         parser.add_argument("--admin-last-name", default="")
         parser.add_argument(
+            "--contact",
+            default="",
+            help="How patients reach the clinic (for their emergency card).",
+        )
+        parser.add_argument(
             "--time-zone",
             default="Europe/London",
             help="Where the clinic is: staff see times in it, e.g. Europe/Dublin.",
@@ -47,7 +52,9 @@ class Command(BaseCommand):
         if Clinic.objects.filter(name__iexact=name).exists():
             raise CommandError(f"A clinic called {name!r} already exists.")
         with transaction.atomic():
-            clinic = Clinic.objects.create(name=name, time_zone=options["time_zone"])
+            clinic = Clinic.objects.create(
+                name=name, time_zone=options["time_zone"], contact=options["contact"].strip()
+            )
             audit.record(actor=None, clinic=clinic, action=AuditAction.CLINIC_CREATED, obj=clinic)
             try:
                 _, token = invites.invite(

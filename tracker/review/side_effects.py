@@ -1,0 +1,148 @@
+"""Side effects, expected or persistent (SPEC §5), as pure functions over the diary.
+
+A side effect is *present* on a day whose entry shows it (a day without an entry does not
+count). It is *expected* on a day it is present while the dose and its timing are not yet
+settled, and *persistent* on a day when it was present on at least 10 of the 14 calendar
+days ending that day (whether or not that day) and both are settled: the current dose and
+the current timing have each been taken for at least 14 days (days on dose as in SPEC §4;
+the first dose starts both counts; a missed dose neither resets nor pauses them). A change
+of dose or timing starts the watch again, so an effect answered by a change is judged anew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .days import Day, timing
+
+WINDOW = 14
+PERSISTENT_DAYS = 10
+SETTLED_DAYS = 14
+
+
+class Effect(StrEnum):
+    SLEEP = "sleep"
+    HEADACHE = "headache"
+    GI = "gi"
+    FATIGUE = "fatigue_mood"  # fatigue ≥ 7, or irritability / anxiety ≥ 2
+
+
+def _sleep(d: Day) -> bool:
+    return d.sleep_disturbed
+
+
+def _headache(d: Day) -> bool:
+    return d.headache >= 2
+
+
+def _gi(d: Day) -> bool:
+    return d.nausea is not None and d.nausea >= 2
+
+
+def _fatigue(d: Day) -> bool:
+    return (d.fatigue is not None and d.fatigue >= 7) or (
+        d.irritability is not None and d.irritability >= 2
+    )
+
+
+PRESENT: dict[Effect, Callable[[Day], bool]] = {
+    Effect.SLEEP: _sleep,
+    Effect.HEADACHE: _headache,
+    Effect.GI: _gi,
+    Effect.FATIGUE: _fatigue,
+}
+
+
+class State(StrEnum):
+    EXPECTED = "expected"  # present while dose or timing is not settled
+    PERSISTENT = "persistent"  # ≥ 10 of 14 days, settled
+    OCCASIONAL = "occasional"  # present, settled, but on fewer than 10 of 14 days
+
+
+@dataclass(frozen=True)
+class Status:
+    """One side effect on one day."""
+
+    effect: Effect
+    on: dt.date
+    present: bool
+    days_present: int  # of the 14 days ending `on`
+    settled: bool
+    state: State | None  # None: not present and not persistent
+    timing: str | None  # bedtime or morning, the timing in use on `on`
+
+
+def settled_by_day(days: Sequence[Day], until: dt.date) -> dict[dt.date, tuple[bool, str | None]]:
+    """For every day from the first dose to `until`: whether dose and timing have each been
+    taken for ≥ 14 days then, and the timing in use. One pass over the diary."""
+    taken = {d.date: d for d in days if d.dose_taken and d.dose_mg is not None}
+    if not taken:
+        return {}
+    dose_since = timing_since = None
+    last_mg = last_timing = None
+    out: dict[dt.date, tuple[bool, str | None]] = {}
+    day = min(taken)
+    while day <= until:
+        entry = taken.get(day)
+        if entry is not None:  # a missed dose neither resets nor pauses the counts
+            if entry.dose_mg != last_mg:
+                dose_since, last_mg = day, entry.dose_mg
+            when = timing(entry.time_taken)
+            if when is not None and when != last_timing:
+                timing_since, last_timing = day, when
+        since = max(dose_since, timing_since) if dose_since and timing_since else dose_since
+        settled = since is not None and (day - since).days + 1 >= SETTLED_DAYS
+        out[day] = (settled, last_timing)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def status(days: Sequence[Day], effect: Effect, day: dt.date) -> Status:
+    """`effect` on `day`, from the diary `days` (oldest first)."""
+    first = day - dt.timedelta(days=WINDOW - 1)
+    test = PRESENT[effect]
+    count = sum(1 for d in days if first <= d.date <= day and test(d))
+    entry = next((d for d in days if d.date == day), None)
+    present = entry is not None and test(entry)
+    settled, when = settled_by_day(days, day).get(day, (False, None))
+    state: State | None = None
+    if settled and count >= PERSISTENT_DAYS:
+        state = State.PERSISTENT
+    elif present:
+        state = State.OCCASIONAL if settled else State.EXPECTED
+    return Status(effect, day, present, count, settled, state, when)
+
+
+def today(days: Sequence[Day], day: dt.date) -> list[Status]:
+    """Every side effect on `day` that is present or persistent."""
+    found = [status(days, effect, day) for effect in Effect]
+    return [s for s in found if s.state is not None]
+
+
+def persistent_runs(
+    days: Sequence[Day], until: dt.date
+) -> list[tuple[Effect, dt.date, str | None]]:
+    """(effect, first day, timing then) of each stretch of days on which an effect was
+    persistent, up to `until`: one alert each, so recomputing finds the same ones. One
+    pass per effect, with a sliding count over the 14-day window."""
+    settled = settled_by_day(days, until)
+    if not settled:
+        return []
+    runs: list[tuple[Effect, dt.date, str | None]] = []
+    for effect in Effect:
+        test = PRESENT[effect]
+        present = {d.date for d in days if test(d)}
+        day, count, holding = days[0].date, 0, False
+        while day <= until:
+            count += day in present
+            count -= (day - dt.timedelta(days=WINDOW)) in present
+            ok, when = settled.get(day, (False, None))
+            persistent = ok and count >= PERSISTENT_DAYS
+            if persistent and not holding:
+                runs.append((effect, day, when))
+            holding = persistent
+            day += dt.timedelta(days=1)
+    return sorted(runs, key=lambda r: (r[1], r[0]))
