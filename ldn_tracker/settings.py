@@ -139,7 +139,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "tracker.forms.fields.FormRenderer"
+FORM_RENDERER = "tracker.forms.rendering.FormRenderer"
 
 try:
     DATABASES = {

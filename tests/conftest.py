@@ -166,5 +166,6 @@ def objects(patient, other_patient, clinic, clinic_admin):
         "invite": pending.pk,
         "token": token,
         "person": other_patient.user.pk,
+        "colleague": other_patient.clinician_id,  # a clinician of `clinic` (Dr Lind)
         "stop_token": reminders.stop_token(patient),
     }

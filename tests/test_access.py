@@ -102,6 +102,8 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin_resend": ("post", "/clinic-admin/invites/{invite}/resend/", OWN_CLINIC),
     "admin_revoke": ("post", "/clinic-admin/invites/{invite}/revoke/", OWN_CLINIC),
     "admin_set_active": ("post", "/clinic-admin/people/{person}/active/", OWN_CLINIC),
+    # Moving a clinician's patients (an empty post is refused with a message, and back).
+    "admin_reassign": ("post", "/clinic-admin/people/{colleague}/reassign/", OWN_CLINIC),
     "admin_assign": ("post", "/clinic-admin/patients/{patient}/assign/", OWN_CLINIC),
     # django-allauth: signing in and out, passwords, two-factor, sessions.
     "account_login": ("get", "/accounts/login/", SIGNED_OUT),
@@ -173,7 +175,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 63 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 64 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -193,7 +195,7 @@ METHODS |= {
     "export_csv": GET, "export_json": GET, "clinician_export_csv": GET, "clinician_export_fhir": GET,
     "manifest": GET, "service_worker": GET, "offline": GET, "push_subscribe": POST,
     "push_unsubscribe": POST, "enrolment": BOTH, "emergency_card": GET, "stop_advice_read": POST,
-    "clinician_outcomes": GET,
+    "clinician_outcomes": GET, "admin_reassign": POST,
 }  # fmt: skip
 
 

@@ -112,6 +112,10 @@ def test_the_clinic_admins_pages(screen, clinic_admin, patient):
     page.goto("/clinic-admin/invite/")
     page.get_by_role("button", name="Send invite").click()
     check(page, None, problems, "invite with errors")
+    page.goto("/clinic-admin/")
+    page.get_by_role("button", name="Deactivate Ada").first.click()
+    page.get_by_role("heading", name="Deactivate Ada").wait_for()
+    check(page, None, problems, "confirm deactivating")
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 

@@ -49,6 +49,8 @@ def test_an_admin_invites_a_clinician_who_sets_up_totp_and_is_later_deactivated(
 
     page.goto("/clinic-admin/")
     page.get_by_role("button", name="Deactivate Noor Haddad").click()
+    page.get_by_role("heading", name="Deactivate Noor Haddad?").wait_for()  # asked first
+    page.get_by_role("button", name="Deactivate Noor Haddad").click()
     page.get_by_text("Noor Haddad was deactivated").wait_for()
     assert not User.objects.get(email="noor@example.org").is_active
 

@@ -101,7 +101,8 @@ def test_a_failed_save_moves_focus_to_a_summary_that_links_to_each_field(page, p
     summary = page.locator("#error-summary")
     summary.wait_for()
     assert summary.get_attribute("role") == "alert"  # announced
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # htmx settles the swap (and runs onLoad, which moves the focus) a moment after it.
+    page.wait_for_function("document.activeElement.id === 'error-summary'", timeout=3000)
     links = summary.get_by_role("link").all()
     assert {link.get_attribute("href") for link in links} >= {
         "#id_sleep_hours",

@@ -252,3 +252,115 @@ def test_the_operator_creates_a_clinic_and_its_first_admin(db, client):
     admin = User.objects.get(email="lee@seaside.example")
     assert (admin.role, admin.clinic.name) == ("clinic_admin", "Seaside Clinic")
     assert invites.find_invite(token).status == "accepted"
+
+
+# Issue 14: the accounts list searched and sorted, a confirmation before deactivating, a
+# prompt to reassign a deactivated clinician's patients, and an audit log in words.
+
+
+def _names(response):
+    return [person.email for person in response.context["people"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=okafor", ["dr.okafor@example.org"]),
+        ("q=ADA", ["ada@example.org"]),
+        ("role=patient", ["ada@example.org", "ben@example.org"]),
+        ("q=nobody", []),
+        ("role=wizard", None),  # not a role: ignored, everyone shown
+        ("sort=sideways", None),
+    ],
+)
+def test_the_accounts_list_is_searched_and_sorted_from_the_url(
+    admin_client, patient, other_patient, query, expected
+):
+    response = admin_client.get(f"/clinic-admin/?{query}")
+    assert response.status_code == 200
+    found = _names(response)
+    if expected is None:
+        assert len(found) == 5  # the admin, two clinicians, two patients
+    else:
+        assert found == expected
+
+
+def test_names_sort_both_ways(admin_client, clinician, other_clinician):
+    people = sorted(
+        [clinician, other_clinician], key=lambda u: (u.last_name, u.first_name, u.email)
+    )
+    emails = [u.email for u in people]
+    assert _names(admin_client.get("/clinic-admin/?role=clinician&sort=name")) == emails
+    assert _names(admin_client.get("/clinic-admin/?role=clinician&sort=-name")) == emails[::-1]
+
+
+def test_the_sorted_column_is_marked_and_links_the_other_way(admin_client, patient):
+    html = admin_client.get("/clinic-admin/?sort=name&role=patient").content.decode()
+    assert (
+        'aria-sort="ascending"><a href="/clinic-admin/?role=patient&amp;sort=-name">Name</a>'
+        in html
+    )
+
+
+def test_deactivating_asks_first_and_offers_to_move_the_patients(
+    admin_client, clinician, other_clinician, patient
+):
+    page = admin_client.post(
+        f"/clinic-admin/people/{clinician.pk}/active/", {"active": "no", "ask": "yes"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Deactivate {clinician.display_name}?" in html
+    assert "has 1 patient" in html and patient.user.display_name in html
+    clinician.refresh_from_db()
+    assert clinician.is_active  # nothing changed yet
+
+    admin_client.post(
+        f"/clinic-admin/people/{clinician.pk}/active/",
+        {"active": "no", "clinician": str(other_clinician.pk)},
+    )
+    clinician.refresh_from_db()
+    patient.refresh_from_db()
+    assert not clinician.is_active and patient.clinician == other_clinician
+    assert AuditEvent.objects.filter(action="patient_assigned", patient=patient).exists()
+
+
+def test_a_deactivated_clinicians_patients_are_flagged_until_moved(
+    admin_client, clinician, other_clinician, patient
+):
+    admin_client.post(f"/clinic-admin/people/{clinician.pk}/active/", {"active": "no"})
+    html = admin_client.get("/clinic-admin/").content.decode()
+    assert f"{clinician.display_name} is deactivated but still has 1 patient" in html
+
+    refused = admin_client.post(f"/clinic-admin/people/{clinician.pk}/reassign/", {"clinician": ""})
+    assert refused.status_code == 302
+    patient.refresh_from_db()
+    assert patient.clinician == clinician
+
+    admin_client.post(
+        f"/clinic-admin/people/{clinician.pk}/reassign/", {"clinician": str(other_clinician.pk)}
+    )
+    patient.refresh_from_db()
+    assert patient.clinician == other_clinician
+    assert "is deactivated but still has" not in admin_client.get("/clinic-admin/").content.decode()
+
+
+def test_patients_cannot_be_moved_to_another_clinics_clinician(
+    admin_client, clinician, foreign_clinician, patient
+):
+    admin_client.post(
+        f"/clinic-admin/people/{clinician.pk}/reassign/", {"clinician": str(foreign_clinician.pk)}
+    )
+    patient.refresh_from_db()
+    assert patient.clinician == clinician
+
+
+def test_the_audit_log_says_roles_and_objects_in_words(admin_client, clinician, patient):
+    from tracker.services import clinical
+
+    clinical.add_note(patient=patient, text="Called about sleep.", by=clinician)
+    html = admin_client.get("/clinic-admin/audit/").content.decode()
+    assert "(Clinician)" in html
+    assert "(clinician note " in html
+    assert "cliniciannote" not in html and ">clinician<" not in html
+    assert "table-scroll" not in html  # wraps to the screen, no scroll box

@@ -130,9 +130,10 @@ def test_the_panel_costs_the_same_queries_for_5_or_300_patients_half_never_logge
         client.get("/clinic/")  # the session's first page writes its last-seen time
         with django_assert_max_num_queries(10) as captured:
             response = client.get("/clinic/")
-        counts.append((len(response.context["rows"]), len(captured.captured_queries)))
-    assert [rows for rows, _ in counts] == [5, 300]
-    assert counts[0][1] == counts[1][1]
+        found = response.context["found"]
+        counts.append((len(found.rows), found.total, len(captured.captured_queries)))
+    assert [(rows, total) for rows, total, _ in counts] == [(5, 5), (25, 300)]  # a page of 25
+    assert counts[0][2] == counts[1][2]
 
 
 def test_a_new_patient_has_a_complete_summary_from_the_start(clinic, clinician):
@@ -142,3 +143,101 @@ def test_a_new_patient_has_a_complete_summary_from_the_start(clinic, clinician):
     summary = PatientSummary.objects.get(patient=newcomer)
     assert summary.facts().outcome == newcomer.primary_outcome
     assert newcomer.status().phase == "pre_treatment"
+
+
+# Issue 14: a dense table, sortable, a page at a time, with a 4-week line and the last review.
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Dana", "Quinn", "Sasha", "Uma"]),
+        ("-name", ["Uma", "Sasha", "Quinn", "Dana"]),
+        ("last_entry", ["Dana", "Quinn", "Uma", "Sasha"]),  # most recent first, ties by name
+        ("-last_entry", ["Sasha", "Dana", "Quinn", "Uma"]),
+        ("review", ["Dana", "Sasha", "Quinn", "Uma"]),  # the soonest review first
+    ],
+)
+def test_columns_sort_the_panel(client, clinician, clinic_patients, sort, expected):
+    login(client, clinician)
+    assert names(client.get(f"/clinic/?sort={sort}")) == expected
+
+
+def test_the_sorted_column_says_so_and_links_the_other_direction(
+    client, clinician, clinic_patients
+):
+    login(client, clinician)
+    html = client.get("/clinic/?sort=name&alerts=on").content.decode()
+    assert 'aria-sort="ascending"><a href="/clinic/?alerts=on&amp;sort=-name">Patient</a>' in html
+    assert "Sort by need of attention" in html
+
+
+@pytest.mark.parametrize("query", ["sort=nonsense", "page=0", "page=x", "page=999", "sort=&page="])
+def test_a_bad_sort_or_page_shows_the_panel_anyway(client, clinician, clinic_patients, query):
+    login(client, clinician)
+    response = client.get(f"/clinic/?{query}")
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 4
+
+
+def test_a_big_clinic_is_shown_25_at_a_time_in_a_total_order(client, clinic, clinician):
+    add_patients(clinic, clinician, 30, never_logged=10, days=3)
+    login(client, clinician)
+    first = client.get("/clinic/?sort=name")
+    second = client.get("/clinic/?sort=name&page=2")
+    assert first.context["found"].total == 40
+    one = [r.patient.pk for r in first.context["rows"]]
+    two = [r.patient.pk for r in second.context["rows"]]
+    assert (len(one), len(two)) == (25, 15) and not set(one) & set(two)
+    html = first.content.decode()
+    assert 'href="/clinic/?sort=name&amp;page=2"' in html and "Page 1 of 2" in html
+
+
+def test_each_row_has_a_four_week_line_of_the_primary_outcome(client, clinician, clinic_patients):
+    login(client, clinician)
+    rows = {r.patient.user.first_name: r for r in client.get("/clinic/").context["rows"]}
+    assert len(rows["Quinn"].spark) == 28
+    assert rows["Quinn"].spark[-20:] == [rows["Quinn"].spark[-1]] * 20  # logged every day
+    assert rows["Sasha"].spark[-6:] == [None] * 6  # silent for 6 days: a gap
+    html = client.get("/clinic/").content.decode()
+    assert '<svg class="spark"' in html and "Pain, last 4 weeks: first week" in html
+
+
+def test_the_last_review_date_shows(client, clinician, clinic_patients):
+    from tracker.services import clinical
+
+    due = clinic_patients["due"]
+    clinical.record_review(
+        patient=due, point=1, outcome="continue", note="", next_week=12, by=clinician
+    )
+    login(client, clinician)
+    rows = {r.patient.user.first_name: r for r in client.get("/clinic/").context["rows"]}
+    assert rows["Dana"].last_review is not None and rows["Quinn"].last_review is None
+    names_by_review = names(client.get("/clinic/?sort=last_review"))
+    assert names_by_review[0] == "Dana"
+
+
+def test_baseline_days_count_as_the_last_entry(client, clinic, clinician):
+    """Felix (demo): logging the week before LDN starts, he showed "Last entry: never"."""
+    from .factories import PrescriptionFactory
+
+    felix = PatientFactory(user__first_name="Felix", user__clinic=clinic, clinician=clinician)
+    PrescriptionFactory(patient=felix, start_date=felix.diary_today() + dt.timedelta(days=2))
+    diary(felix, 5, dose_taken=False, dose_mg=None, time_taken=None)
+    login(client, clinician)
+    (row,) = client.get("/clinic/").context["rows"]
+    assert row.status.last_entry == felix.diary_today()
+    assert "never" not in client.get("/clinic/").content.decode().split("Felix", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "sort=name&page=2", "sort=last_review", "silent=on&sort=-adherence"]
+)
+def test_every_sort_and_page_costs_the_same_queries(
+    client, clinic, clinician, django_assert_max_num_queries, query
+):
+    add_patients(clinic, clinician, 30, never_logged=5, days=3)
+    login(client, clinician)
+    client.get("/clinic/")
+    with django_assert_max_num_queries(11):
+        assert client.get(f"/clinic/?{query}").status_code == 200

@@ -110,3 +110,44 @@ def test_bad_prescriptions_are_explained_and_change_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert list(Prescription.objects.values_list("id", "dose_mg")) == before
+
+
+def test_the_form_fills_in_the_planned_steps_and_says_what_saving_replaces(
+    client, clinician, patient
+):
+    login(client, clinician)
+    today = patient.diary_today()
+    steps = {
+        "step-0-start_date": (today + dt.timedelta(days=7)).isoformat(),
+        "step-0-dose_mg": "3.0",
+        "step-1-start_date": (today + dt.timedelta(days=14)).isoformat(),
+        "step-1-dose_mg": "4.5",
+    }
+    client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, dose_mg="1.5", **steps))
+    page = client.get(f"/clinic/patients/{patient.pk}/prescription/")
+    planned = [(f["start_date"].value(), f["dose_mg"].value()) for f in page.context["steps"]]
+    assert planned[:2] == [
+        (today + dt.timedelta(days=7), Decimal("3.0")),
+        (today + dt.timedelta(days=14), Decimal("4.5")),
+    ]
+    assert [rx.dose_mg for rx in page.context["replaces"]] == [
+        Decimal("1.5"), Decimal("3.0"), Decimal("4.5"),
+    ]  # fmt: skip
+    html = page.content.decode()
+    assert "Saving replaces what starts on or after" in html
+    assert "4.5 mg at bedtime" in html
+
+    # Saving the form as filled in keeps the plan as it was.
+    data = form(today, dose_mg="1.5", **steps) | {"step-INITIAL_FORMS": "2"}
+    client.post(f"/clinic/patients/{patient.pk}/prescription/", data)
+    rx = Prescription.objects.filter(patient=patient)
+    assert rx.current_on(today + dt.timedelta(days=30)).dose_mg == Decimal("4.5")
+    assert rx.active().filter(start_date__gte=today).count() == 3
+
+
+def test_nothing_is_replaced_by_a_prescription_after_all_the_others(client, clinician, patient):
+    login(client, clinician)
+    later = patient.diary_today() + dt.timedelta(days=3)
+    page = client.post(f"/clinic/patients/{patient.pk}/prescription/", form(later, dose_mg="0.1x"))
+    assert page.status_code == 200
+    assert "Nothing is replaced" in page.content.decode()

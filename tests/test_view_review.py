@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from tracker.models import AuditEvent, ClinicalReview
 from tracker.services.status import refresh_patient
@@ -63,6 +64,7 @@ def test_increase_dose_leads_on_to_the_prescription(client, clinician, due):
         ({"outcome": "continue", "next_week": "500"}, "next_week"),
         ({"outcome": "continue", "next_week": "twelve"}, "next_week"),
         ({"outcome": "continue", "next_week": "12", "note": "x" * 4001}, "note"),
+        ({"outcome": "continue", "next_week": ""}, "next_week"),  # only stopping needs none
     ],
 )
 def test_bad_review_input_is_explained_and_saves_nothing(client, clinician, due, data, field):
@@ -149,3 +151,54 @@ def test_a_review_recorded_meanwhile_is_explained_not_doubled(
     assert response.status_code == 200
     assert "This review was already recorded by" in response.content.decode()
     assert list(ClinicalReview.objects.values_list("outcome", flat=True)) == ["continue"]
+
+
+def test_recording_the_review_closes_its_review_due_alert(client, clinician, due):
+    from tracker.models import Alert
+
+    alert = Alert.objects.get(patient=due, kind="review")
+    assert alert.acknowledged_at is None
+    login(client, clinician)
+    client.post(
+        f"/clinic/patients/{due.pk}/review/",
+        {"point": "1", "outcome": "continue", "note": "", "next_week": "12"},
+    )
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == clinician and alert.acknowledged_at is not None
+    page = client.get(f"/clinic/patients/{due.pk}/").content.decode()
+    assert f"Acknowledged by {clinician.display_name}" in page
+
+
+def test_stopping_needs_no_next_review_week(client, clinician, due):
+    login(client, clinician)
+    response = client.post(
+        f"/clinic/patients/{due.pk}/review/",
+        {"point": "1", "outcome": "stop", "note": "", "next_week": ""},
+    )
+    assert response.status_code == 302
+    assert ClinicalReview.objects.get(patient=due).outcome == "stop"
+
+
+def test_the_week_12_review_accepts_its_default_next_week(client, clinician, due):
+    """Issue 14: the default next week at a late week-12 review was refused ("must come
+    after week 14"): it is a few weeks on from the current week instead."""
+    login(client, clinician)
+    client.post(
+        f"/clinic/patients/{due.pk}/review/",
+        {"point": "1", "outcome": "continue", "note": "", "next_week": "12"},
+    )
+    day_one = due.status().day_one
+    with time_machine.travel(dt.datetime.combine(day_one + dt.timedelta(days=97), dt.time(12))):
+        due.refresh_from_db()
+        refresh_patient(due)
+        login(client, clinician)  # 13 weeks later: a new sign-in
+        page = client.get(f"/clinic/patients/{due.pk}/review/")
+        form = page.context["form"]
+        assert due.status().week == 14 and form["point"].value() == 2
+        default = form["next_week"].value()
+        response = client.post(
+            f"/clinic/patients/{due.pk}/review/",
+            {"point": "2", "outcome": "continue", "note": "", "next_week": str(default)},
+        )
+        assert response.status_code == 302, response.context["form"].errors
+    assert ClinicalReview.objects.filter(patient=due).count() == 2

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from decimal import Decimal
+
+from django.utils.translation import get_language
 
 
 def plain_number(value: Decimal | float | int | None) -> str:
@@ -9,3 +13,23 @@ def plain_number(value: Decimal | float | int | None) -> str:
         return ""
     text = f"{Decimal(str(value)):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def short_day(day: dt.date, *, weekday: bool = True, year: bool = False) -> str:
+    """`day` as "Mon 2 Mar" in the active language: Django's `date_format(day, "D j M")`
+    ("j M" without the weekday, "j M Y" with the year), with the day and month names looked
+    up once per language instead of on every row of a table."""
+    weekdays, months = _names(get_language())
+    text = f"{day.day} {months[day.month]}"
+    if weekday:
+        text = f"{weekdays[day.weekday()]} {text}"
+    return f"{text} {day.year}" if year else text
+
+
+@functools.cache
+def _names(language: str | None) -> tuple[list[str], dict[int, str]]:
+    from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+
+    return [str(WEEKDAYS_ABBR[n]) for n in range(7)], {
+        n: str(name).title() for n, name in MONTHS_3.items()
+    }

@@ -47,6 +47,7 @@ urlpatterns = [
     path("clinic-admin/invites/<int:pk>/resend/", clinic_admin.resend_invite, name="admin_resend"),
     path("clinic-admin/invites/<int:pk>/revoke/", clinic_admin.revoke_invite, name="admin_revoke"),
     path("clinic-admin/people/<int:pk>/active/", clinic_admin.set_active, name="admin_set_active"),
+    path("clinic-admin/people/<int:pk>/reassign/", clinic_admin.reassign, name="admin_reassign"),
     path("clinic-admin/patients/<int:pk>/assign/", clinic_admin.assign, name="admin_assign"),
     path("clinic-admin/audit/", clinic_admin.audit_log, name="admin_audit"),
     path("clinic-admin/sends/", clinic_admin.sends, name="admin_sends"),

@@ -89,3 +89,53 @@ class AuditFilters(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+ACCOUNT_SORTS = {
+    "name": ("last_name", "first_name", "email", "pk"),
+    "-name": ("-last_name", "-first_name", "-email", "-pk"),
+    "role": ("role", "last_name", "first_name", "email", "pk"),
+    "status": ("-is_active", "last_name", "first_name", "email", "pk"),
+    "-status": ("is_active", "last_name", "first_name", "email", "pk"),
+    "last_login": ("-last_login", "last_name", "first_name", "email", "pk"),
+    "-last_login": ("last_login", "last_name", "first_name", "email", "pk"),
+}
+
+
+class AccountFilters(forms.Form):
+    """The accounts list's search and sort, from the URL."""
+
+    q = forms.CharField(
+        label=_("Search by name or email"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Everyone")), *User.Role.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Active and deactivated")),
+            ("active", _("Active")),
+            ("inactive", _("Deactivated")),
+        ],
+    )
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in ACCOUNT_SORTS])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ReassignForm(AssignForm):
+    """Who takes over a clinician's patients (optional when deactivating)."""
+
+    def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, clinicians=clinicians, **kwargs)
+        field = self.fields["clinician"]
+        field.label = _("Move their patients to")
+        assert isinstance(field, forms.ModelChoiceField)
+        field.empty_label = _("Keep them for now")

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Formulation, ReviewOutcome, Timing
+from ..panel import SORTS
 from ..review.rule import NEXT_REVIEW_WEEK
 from .fields import TIME_FORMATS, date_input, dose_field, time_input
 
@@ -26,6 +27,8 @@ class PanelFilters(forms.Form):
     alerts = forms.BooleanField(label=_("Open alerts"), required=False)
     review = forms.BooleanField(label=_("Review due"), required=False)
     silent = forms.BooleanField(label=_("Not logging"), required=False)
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+    page = forms.IntegerField(min_value=1, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

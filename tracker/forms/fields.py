@@ -1,5 +1,5 @@
 """Form fields the audiences share: one dose field for diary and prescriptions, yes/no and
-scale choices as large tap targets, and the template every field renders through."""
+scale choices as large tap targets (forms render through `rendering.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DOSE_MAX, DOSE_MIN
@@ -17,12 +16,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as Lazy
 
 DOSE_LABEL = _("Dose (mg)")
-
-
-class FormRenderer(TemplatesSetting):
-    """Fields render through one template: label or legend, help, errors, then the input."""
-
-    field_template_name = "forms/field.html"
 
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

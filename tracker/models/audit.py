@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .people import Clinic, Patient
+from .people import Clinic, Patient, User
 
 
 class AuditAction(models.TextChoices):
@@ -109,6 +110,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         raise PermissionError("Audit events cannot be deleted.")
+
+    @property
+    def role_label(self) -> str:
+        """The actor's role in words ("Clinician", not "clinician")."""
+        return str(dict(User.Role.choices).get(self.role, self.role))
+
+    @property
+    def object_label(self) -> str:
+        """What the event was about in words: "clinical review 12", not "clinicalreview 12"."""
+        if not self.object_type:
+            return ""
+        try:
+            model = apps.get_model("tracker", self.object_type)
+        except LookupError:
+            name = self.object_type
+        else:
+            name = str(model._meta.verbose_name)
+        return f"{name} {self.object_id}".strip()
 
 
 # The database refuses to change or delete audit events (migration 0007). The one way

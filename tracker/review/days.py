@@ -37,11 +37,13 @@ class Day:
     sleep_hours: Decimal | None = None
     nausea: int | None = None
     irritability: int | None = None
+    nightmare_woke: bool = False
+    note: str = ""  # for the pages that list the diary (the rules never read it)
 
     FIELDS = (
         "date", "dose_taken", "dose_mg", "pain", "mood", "fatigue", "headache",
         "sleep_quality", "dreams", "opioid_taken", "opioid_name", "liver_signs",
-        "time_taken", "sleep_hours", "nausea", "irritability",
+        "time_taken", "sleep_hours", "nausea", "irritability", "nightmare_woke", "note",
     )  # fmt: skip
 
     @property

@@ -100,14 +100,22 @@ def settled_by_day(days: Sequence[Day], until: dt.date) -> dict[dt.date, tuple[b
     return out
 
 
-def status(days: Sequence[Day], effect: Effect, day: dt.date) -> Status:
-    """`effect` on `day`, from the diary `days` (oldest first)."""
+def status(
+    days: Sequence[Day],
+    effect: Effect,
+    day: dt.date,
+    settled_days: dict[dt.date, tuple[bool, str | None]] | None = None,
+) -> Status:
+    """`effect` on `day`, from the diary `days` (oldest first); `settled_days` is
+    `settled_by_day(days, day)` when the caller has it already."""
     first = day - dt.timedelta(days=WINDOW - 1)
     test = PRESENT[effect]
     count = sum(1 for d in days if first <= d.date <= day and test(d))
     entry = next((d for d in days if d.date == day), None)
     present = entry is not None and test(entry)
-    settled, when = settled_by_day(days, day).get(day, (False, None))
+    if settled_days is None:
+        settled_days = settled_by_day(days, day)
+    settled, when = settled_days.get(day, (False, None))
     state: State | None = None
     if settled and count >= PERSISTENT_DAYS:
         state = State.PERSISTENT
@@ -118,7 +126,8 @@ def status(days: Sequence[Day], effect: Effect, day: dt.date) -> Status:
 
 def today(days: Sequence[Day], day: dt.date) -> list[Status]:
     """Every side effect on `day` that is present or persistent."""
-    found = [status(days, effect, day) for effect in Effect]
+    settled = settled_by_day(days, day)
+    found = [status(days, effect, day, settled) for effect in Effect]
     return [s for s in found if s.state is not None]
 
 

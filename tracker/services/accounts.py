@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from allauth.usersessions.models import UserSession
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..models import AuditAction, Patient, User
+from ..models import AuditAction, Clinic, Patient, User
 
 
 class AccountError(Exception):
@@ -38,3 +39,24 @@ def assign(*, patient: Patient, clinician: User | None, by: User, ip: str | None
     audit.record(
         actor=by, action=AuditAction.PATIENT_ASSIGNED, patient=patient, subject=clinician, ip=ip
     )
+
+
+@transaction.atomic
+def reassign_all(*, from_clinician: User, to: User, by: User, ip: str | None = None) -> int:
+    """Move every patient of `from_clinician` to `to` (one audit event per patient)."""
+    moved = 0
+    for patient in Patient.objects.filter(clinician=from_clinician).select_related("user"):
+        assign(patient=patient, clinician=to, by=by, ip=ip)
+        moved += 1
+    return moved
+
+
+def deactivated_with_patients(clinic: Clinic) -> list[tuple[User, int]]:
+    """Deactivated clinicians of `clinic` who still have patients: nobody is watching them."""
+    found = (
+        User.objects.filter(clinic=clinic, role=User.Role.CLINICIAN, is_active=False)
+        .annotate(n=Count("assigned_patients"))
+        .filter(n__gt=0)
+        .order_by("last_name", "first_name", "pk")
+    )
+    return [(user, user.n) for user in found]  # type: ignore[attr-defined]

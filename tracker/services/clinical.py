@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import audit
+from ..alerts.rule import Kind as AlertKind
 from ..channels import Message
 from ..models import (
     Alert,
@@ -84,6 +85,14 @@ def record_review(
     except IntegrityError:
         raise ReviewNotRecorded(_already_recorded(patient, point)) from None
     audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
+    # The review answers its "review due" alert: it is closed, by whoever recorded it.
+    for alert in Alert.objects.filter(
+        patient=patient,
+        kind=AlertKind.REVIEW,
+        acknowledged_at__isnull=True,
+        on__lte=evaluation.today,
+    ):
+        acknowledge_alert(alert=alert, by=by, ip=ip)
     refresh_patient(patient)
     if outcome == ReviewOutcome.STOP:
         # The safety advice after stopping (SPEC §13), by the patient's own channel, once.

@@ -3,16 +3,27 @@ sees who has an account and what happened, never what anyone logged in their dia
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import clinic_admin_required
-from ..forms.clinic_admin import AssignForm, AuditFilters, InviteForm
+from ..forms.clinic_admin import (
+    ACCOUNT_SORTS,
+    AccountFilters,
+    AssignForm,
+    AuditFilters,
+    InviteForm,
+    ReassignForm,
+)
 from ..models import AuditEvent, Invite, Notification, Patient, SendKind, SendStatus, User
 from ..security.client_ip import client_ip
 from ..services import accounts, invites
@@ -25,20 +36,46 @@ def _clinicians(admin: User):  # type: ignore[no-untyped-def]
 @require_GET
 @clinic_admin_required
 def accounts_list(request: HttpRequest, *, admin: User) -> HttpResponse:
-    people = (
-        User.objects.filter(clinic=admin.clinic)
-        .select_related("patient__clinician")
-        .order_by("role", "last_name", "first_name", "email")
-    )
+    """The clinic's people, searched and sorted from the URL; invites not yet used; and a
+    prompt for each deactivated clinician who still has patients."""
+    filters = AccountFilters(request.GET)
+    filters.is_valid()  # what is not valid is left out
+    chosen = filters.cleaned_data
+    people = User.objects.filter(clinic=admin.clinic).select_related("patient__clinician")
+    for word in chosen.get("q", "").split():
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    if chosen.get("role"):
+        people = people.filter(role=chosen["role"])
+    if chosen.get("status"):
+        people = people.filter(is_active=chosen["status"] == "active")
+    sort = chosen.get("sort") or "role"
+    people = people.order_by(*ACCOUNT_SORTS[sort])
     last_send = Notification.objects.filter(invite=OuterRef("pk"), kind=SendKind.INVITE).order_by(
         "-created_at", "-id"
     )
+    kept = {k: v for k, v in request.GET.items() if k in ("q", "role", "status") and v}
+    here = reverse("admin_accounts")
+    columns = {}
+    for key in ("name", "status", "last_login"):
+        query = urlencode({**kept, "sort": f"-{key}" if sort == key else key})
+        columns[key] = {
+            "url": f"{here}?{query}",
+            "sorted": ("descending" if sort.startswith("-") else "ascending")
+            if sort.lstrip("-") == key
+            else "",
+        }
     context = {
         "people": people,
+        "filters": filters,
+        "columns": columns,
+        "filtered": bool(kept),
         "invites": Invite.objects.filter(clinic=admin.clinic, accepted_at__isnull=True)
         .select_related("invited_by")
         .annotate(delivery=Subquery(last_send.values("status")[:1]))[:100],
         "clinicians": _clinicians(admin),
+        "orphaned": accounts.deactivated_with_patients(admin.clinic),  # type: ignore[arg-type]
     }
     return render(request, "clinic_admin/accounts.html", context)
 
@@ -108,10 +145,26 @@ def revoke_invite(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse
 @require_POST
 @clinic_admin_required
 def set_active(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
+    """Reactivate at once; deactivate after a confirmation page that says what it does
+    (and, for a clinician with patients, offers to reassign them in the same step)."""
     person = get_object_or_404(User.objects.filter(clinic=admin.clinic), pk=pk)
     active = request.POST.get("active") == "yes"
+    patients = Patient.objects.filter(clinician=person).select_related("user")
+    form = ReassignForm(request.POST, clinicians=_clinicians(admin).exclude(pk=person.pk))
+    # The list's button asks first (`ask`): the page says what deactivating does.
+    if not active and (request.POST.get("ask") == "yes" or not form.is_valid()):
+        listed = patients.order_by("user__last_name", "user__first_name", "pk")
+        context = {"person": person, "patients": listed, "form": form}
+        return render(request, "clinic_admin/confirm_deactivate.html", context)
     try:
-        accounts.set_active(user=person, active=active, by=admin, ip=client_ip(request))
+        with transaction.atomic():
+            accounts.set_active(user=person, active=active, by=admin, ip=client_ip(request))
+            moved = 0
+            if not active and form.cleaned_data.get("clinician"):
+                moved = accounts.reassign_all(
+                    from_clinician=person, to=form.cleaned_data["clinician"], by=admin,
+                    ip=client_ip(request),
+                )  # fmt: skip
     except accounts.AccountError as error:
         messages.error(request, str(error))
     else:
@@ -121,6 +174,31 @@ def set_active(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
             else _("%(name)s was deactivated; their sessions have ended.")
         )
         messages.success(request, done % {"name": person.display_name})
+        if moved:
+            messages.success(
+                request,
+                _("%(n)s patients moved to %(who)s.")
+                % {"n": moved, "who": form.cleaned_data["clinician"].display_name},
+            )
+    return redirect("admin_accounts")
+
+
+@require_POST
+@clinic_admin_required
+def reassign(request: HttpRequest, pk: int, *, admin: User) -> HttpResponse:
+    """Move every patient of one clinician (e.g. one who left) to another."""
+    person = get_object_or_404(
+        User.objects.filter(clinic=admin.clinic, role=User.Role.CLINICIAN), pk=pk
+    )
+    form = ReassignForm(request.POST, clinicians=_clinicians(admin).exclude(pk=person.pk))
+    if form.is_valid() and form.cleaned_data["clinician"]:
+        to = form.cleaned_data["clinician"]
+        moved = accounts.reassign_all(from_clinician=person, to=to, by=admin, ip=client_ip(request))
+        messages.success(
+            request, _("%(n)s patients moved to %(who)s.") % {"n": moved, "who": to.display_name}
+        )
+    else:
+        messages.error(request, _("Choose the clinician to take over these patients."))
     return redirect("admin_accounts")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -62,12 +63,41 @@ def _patient(request: HtmxHttpRequest, clinician: User, pk: int, action: AuditAc
 @require_GET
 @clinician_required
 def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
-    """Assigned patients, most in need of attention first; filters live in the URL."""
+    """Assigned patients, most in need of attention first (or by a column), a page at a
+    time; filters, sort and page live in the URL."""
     filters = PanelFilters(request.GET)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
-    rows = panel_query.panel(clinician, **chosen)
+    filters.is_valid()  # what is not valid is left out: the panel still shows
+    chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
+    found = panel_query.panel(clinician, **chosen)
     audit.record(actor=clinician, action=AuditAction.VIEW_PANEL, ip=client_ip(request))
-    context = {"rows": rows, "filters": filters, "filtered": any(chosen.values())}
+    kept = {k: v for k, v in request.GET.items() if k in ("q", "alerts", "review", "silent")}
+    here = reverse("clinician_panel")
+
+    def link(**changes: object) -> str:
+        query = {**kept, "sort": found.sort, **changes}
+        query = {k: v for k, v in query.items() if v not in (None, "", panel_query.DEFAULT_SORT)}
+        return f"{here}?{urlencode(query)}" if query else here
+
+    columns = {}
+    for key in ("name", "week", "last_entry", "last_review", "review", "adherence"):
+        current = found.sort.lstrip("-") == key
+        columns[key] = {
+            "url": link(sort=f"-{key}" if found.sort == key else key, page=None),
+            "sorted": ("descending" if found.sort.startswith("-") else "ascending")
+            if current
+            else "",
+        }
+    page = found.page
+    context = {
+        "rows": found.rows,
+        "found": found,
+        "filters": filters,
+        "filtered": any(chosen.get(k) for k in ("q", "alerts", "review", "silent")),
+        "columns": columns,
+        "attention_url": link(sort=None, page=None),
+        "previous_url": link(page=page.previous_page_number()) if page.has_previous() else "",
+        "next_url": link(page=page.next_page_number()) if page.has_next() else "",
+    }
     template = "clinician/panel.html" + ("#results" if request.htmx else "")
     return render(request, template, context)
 
@@ -109,9 +139,8 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         "alerts": patient.alerts.select_related("acknowledged_by").order_by(
             "acknowledged_at", "priority", "-on", "kind", "id"
         ),
-        "entries": DailyEntry.objects.for_patient(patient)
-        .in_window(first, today)
-        .order_by("-date"),
+        # The last 8 weeks from the diary already loaded, newest first (no second query).
+        "entries": [d for d in reversed(days) if first <= d.date <= today],
         "notes": patient.clinician_notes.select_related("author"),
         "reviews": patient.reviews.select_related("recorded_by"),
         "prescriptions": patient.prescriptions.select_related("set_by").order_by(
@@ -161,7 +190,7 @@ def add_note(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespo
         "note_form": form,
         "notes": patient.clinician_notes.select_related("author"),
     }
-    return render(request, "clinician/record.html#notes", context)
+    return render(request, "clinician/record_history.html#notes", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,8 +230,14 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
     patient = _patient(request, clinician, pk, AuditAction.VIEW_PRESCRIPTION)
     today = patient.diary_today()
     current = patient.prescriptions.current_on(today)
+    active = patient.prescriptions.active().order_by("start_date", "id")
+    planned = [rx for rx in active if rx.start_date > today]  # the titration steps to come
     form = PrescriptionForm(request.POST or None, today=today, initial=_initial(current, today))
-    steps = StepFormSet(request.POST or None, prefix="step")
+    steps = StepFormSet(
+        request.POST or None,
+        prefix="step",
+        initial=[{"start_date": rx.start_date, "dose_mg": rx.dose_mg} for rx in planned],
+    )
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         data = form.cleaned_data
         plan = [(data["start_date"], data["dose_mg"]), *steps.steps()]  # type: ignore[attr-defined]
@@ -223,7 +258,18 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
             )
             messages.success(request, _("Prescription saved."))
             return redirect("clinician_record", pk=pk)
-    context = {"patient": patient, "form": form, "steps": steps, "current": current}
+    start = form.cleaned_data.get("start_date", today) if form.is_bound else today
+    context = {
+        "patient": patient,
+        "form": form,
+        "steps": steps,
+        "current": current,
+        "planned": planned,
+        # What saving marks replaced (kept in the history): what starts on or after the
+        # new prescription's first day.
+        "replaces": [rx for rx in active if rx.start_date >= start],
+        "start": start,
+    }
     return render(request, "clinician/prescription.html", context)
 
 

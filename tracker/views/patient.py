@@ -11,13 +11,13 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, charts
 from ..access import HtmxHttpRequest, patient_required
 from ..exports import diary_csv, patient_json
+from ..formatting import short_day
 from ..forms.patient import (
     DiaryForm,
     EnrolmentForm,
@@ -206,22 +206,29 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
 def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The last 8 weeks, a row a day, missing days shown as missing."""
     today = patient.diary_today()
-    earliest, _ = patient.editable_days()
+    earliest, _latest = patient.editable_days()
     first = today - dt.timedelta(days=HISTORY_DAYS - 1)
     entries = DailyEntry.objects.for_patient(patient)
-    by_date = {e.date: e for e in entries.in_window(first, today)}
+    by_date = {d.date: d for d in entries.in_window(first, today).days()}
     day_one = patient.status(today).day_one
+    # Each row's words and links made here, once, not by template tags 56 times over.
+    edit_url = reverse("diary") + "?date="
+    week_word = _("wk %(n)s")
     rows = []
     for offset in range(HISTORY_DAYS):
         day = today - dt.timedelta(days=offset)
+        entry = by_date.get(day)
+        week = week_number(day_one, day) if day_one and day >= day_one else None
         rows.append(
             {
                 "day": day,
-                "label": date_format(day, "D j M"),
-                "entry": by_date.get(day),
-                "week": week_number(day_one, day) if day_one and day >= day_one else None,
+                "label": short_day(day),
+                "entry": entry,
+                "week": week,
+                "week_label": week_word % {"n": week} if week else "",
                 "baseline": day_one is None or day < day_one,
                 "editable": day >= earliest,
+                "edit_url": edit_url + day.isoformat() if day >= earliest else None,
             }
         )
     logged = sum(1 for row in rows if row["entry"])
