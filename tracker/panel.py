@@ -123,13 +123,18 @@ def patients(
         found = found.filter(due)
     if filters.get("silent"):
         found = found.filter(silent)
-    ordered = found.select_related("user", "summary").annotate(
-        has_urgent=Case(
-            When(Exists(open_alerts.filter(priority=Priority.URGENT)), then=0),
-            default=1,
-            output_field=IntegerField(),
-        ),
-        due=Case(When(due, then=0), default=1, output_field=IntegerField()),
+    # What a row does not show stays in the database (the widest columns).
+    ordered = (
+        found.select_related("user", "summary")
+        .defer("user__password", "medicines", "summary__side_effects")
+        .annotate(
+            has_urgent=Case(
+                When(Exists(open_alerts.filter(priority=Priority.URGENT)), then=0),
+                default=1,
+                output_field=IntegerField(),
+            ),
+            due=Case(When(due, then=0), default=1, output_field=IntegerField()),
+        )
     )
     if sort.lstrip("-") == "last_review":  # only then is it needed in SQL
         ordered = ordered.annotate(
