@@ -241,3 +241,33 @@ def test_every_sort_and_page_costs_the_same_queries(
     client.get("/clinic/")
     with django_assert_max_num_queries(11):
         assert client.get(f"/clinic/?{query}").status_code == 200
+
+
+def test_the_panels_alert_counts_follow_raising_and_acknowledging(
+    client, clinician, clinic_patients
+):
+    from tracker.models import Alert, PatientSummary
+    from tracker.services import clinical
+
+    uma = clinic_patients["urgent"]
+    summary = PatientSummary.objects.get(patient=uma)
+    assert (summary.open_alerts, summary.urgent_alerts) == (1, 1)
+    clinical.acknowledge_alert(alert=Alert.objects.get(patient=uma), by=clinician)
+    summary.refresh_from_db()
+    assert (summary.open_alerts, summary.urgent_alerts) == (0, 0)
+    login(client, clinician)
+    assert names(client.get("/clinic/"))[0] == "Dana"  # no longer urgent: review due first
+    assert "Uma" not in names(client.get("/clinic/?alerts=on"))
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [(0, list(range(28))), (1, [*range(1, 28), None]), (3, [*range(3, 28), None, None, None]),
+     (40, [None] * 28), (-1, list(range(28)))],
+)  # fmt: skip
+def test_the_stored_four_weeks_move_on_with_the_days_not_logged(gap, expected):
+    from tracker.panel import _spark
+
+    until = dt.date(2026, 3, 1)
+    assert _spark(list(range(28)), until, until + dt.timedelta(days=gap)) == expected
+    assert _spark([], None, until) == [None] * 28

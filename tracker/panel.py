@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    Count,
     DateField,
-    Exists,
     F,
     IntegerField,
-    Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -36,8 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .alerts.rule import NOT_LOGGING_DAYS, Priority
-from .models import Alert, ClinicalReview, DailyEntry, Patient, User
+from .alerts.rule import NOT_LOGGING_DAYS
+from .models import Patient, User
 from .models.people import diary_date_at
 from .review.rule import Evaluation
 
@@ -61,8 +55,8 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-last_entry": (F("summary__last_entry").asc(nulls_first=True), *NAME),
     "review": (F("summary__review_on").asc(nulls_last=True), *NAME),
     "-review": (F("summary__review_on").desc(nulls_last=True), *NAME),
-    "last_review": (F("last_review").desc(nulls_last=True), *NAME),
-    "-last_review": (F("last_review").asc(nulls_first=True), *NAME),
+    "last_review": (F("summary__last_review_at").desc(nulls_last=True), *NAME),
+    "-last_review": (F("summary__last_review_at").asc(nulls_first=True), *NAME),
     "adherence": (F("summary__adherence").asc(nulls_last=True), *NAME),
     "-adherence": (F("summary__adherence").desc(nulls_last=True), *NAME),
 }
@@ -107,7 +101,6 @@ def patients(
     """The clinician's patients, filtered (to count them), and in the panel's order."""
     mine = Patient.objects.visible_to(clinician)
     today, silent_from = _local_dates(mine)
-    open_alerts = Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
     due = Q(summary__day_one__isnull=False, summary__review_on__lte=today)
     silent = Q(summary__last_entry__isnull=True) | Q(summary__last_entry__lte=silent_from)
     found = mine
@@ -118,7 +111,7 @@ def patients(
             | Q(user__email__icontains=word)
         )
     if filters.get("alerts"):
-        found = found.filter(Exists(open_alerts))
+        found = found.filter(summary__open_alerts__gt=0)
     if filters.get("review"):
         found = found.filter(due)
     if filters.get("silent"):
@@ -129,21 +122,11 @@ def patients(
         .defer("user__password", "medicines", "summary__side_effects")
         .annotate(
             has_urgent=Case(
-                When(Exists(open_alerts.filter(priority=Priority.URGENT)), then=0),
-                default=1,
-                output_field=IntegerField(),
+                When(summary__urgent_alerts__gt=0, then=0), default=1, output_field=IntegerField()
             ),
             due=Case(When(due, then=0), default=1, output_field=IntegerField()),
         )
     )
-    if sort.lstrip("-") == "last_review":  # only then is it needed in SQL
-        ordered = ordered.annotate(
-            last_review=Subquery(
-                ClinicalReview.objects.filter(patient=OuterRef("pk"))
-                .order_by("-recorded_at")
-                .values("recorded_at")[:1]
-            )
-        )
     return found, ordered.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
@@ -169,37 +152,20 @@ def panel(
     paginator = _Counted(ordered, counted)
     shown = paginator.get_page(page)
     people = list(shown.object_list)
-    statuses = {p.pk: p.status() for p in people}
-    sparks = _sparklines(people, statuses)
-    # What the page shows of its rows' alerts and reviews: one grouped query each.
-    alerts: dict[int, list[int]] = {p.pk: [0, 0] for p in people}
-    open_counts = (
-        Alert.objects.filter(patient__in=people, acknowledged_at__isnull=True)
-        .values_list("patient_id", "priority")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for pk, priority, n in open_counts:
-        alerts[pk][0] += n
-        alerts[pk][1] += n if priority == Priority.URGENT else 0
-    reviewed = dict(
-        ClinicalReview.objects.filter(patient__in=people)
-        .values_list("patient_id")
-        .annotate(last=Max("recorded_at"))
-        .order_by()
-    )
-    rows = [
-        PanelRow(
-            p,
-            statuses[p.pk],
-            alerts[p.pk][0],
-            alerts[p.pk][1],
-            reviewed.get(p.pk),
-            sparks[p.pk],
-            reverse("clinician_record", args=[p.pk]),
+    rows = []
+    for p in people:
+        summary, status = p.summary, p.status()  # type: ignore[attr-defined]
+        rows.append(
+            PanelRow(
+                p,
+                status,
+                summary.open_alerts,
+                summary.urgent_alerts,
+                summary.last_review_at,
+                _spark(summary.recent, summary.recent_until, status.today),
+                reverse("clinician_record", args=[p.pk]),
+            )
         )
-        for p in people
-    ]
     return PanelPage(rows, shown, sort)
 
 
@@ -221,25 +187,12 @@ def _local_dates(mine: QuerySet[Patient]) -> tuple[Case, Case]:
     )
 
 
-def _sparklines(
-    people: Sequence[Patient], statuses: dict[int, Evaluation]
-) -> dict[int, list[int | None]]:
-    """The primary outcome of each patient on the page over the 28 days ending on their
-    today: one query for the page."""
-    if not people:
-        return {}
-    earliest = min(s.today for s in statuses.values()) - dt.timedelta(days=SPARK_DAYS - 1)
-    values: dict[int, dict[dt.date, int | None]] = {p.pk: {} for p in people}
-    outcome = {p.pk: statuses[p.pk].outcome for p in people}
-    rows = DailyEntry.objects.filter(patient__in=people, date__gte=earliest).values_list(
-        "patient_id", "date", "pain", "mood", "fatigue"
-    )
-    for pk, date, pain, mood, fatigue in rows:
-        values[pk][date] = {"pain": pain, "mood": mood, "fatigue": fatigue}[outcome[pk]]
-    out = {}
-    for p in people:
-        today = statuses[p.pk].today
-        out[p.pk] = [
-            values[p.pk].get(today - dt.timedelta(days=n)) for n in range(SPARK_DAYS - 1, -1, -1)
-        ]
-    return out
+def _spark(recent: list[int | None], until: dt.date | None, today: dt.date) -> list[int | None]:
+    """The stored 4-week line moved on to `today`: the days since it was computed were not
+    logged (any entry would have rewritten it)."""
+    if until is None or not recent:
+        return [None] * SPARK_DAYS
+    gap = (today - until).days
+    if gap <= 0:
+        return list(recent[-SPARK_DAYS:])
+    return [*recent[gap:], *([None] * min(gap, SPARK_DAYS))][-SPARK_DAYS:]

@@ -204,6 +204,14 @@ class PatientSummary(models.Model):
     adherence = models.DecimalField(max_digits=5, decimal_places=4, null=True)
     stable_after_days = models.PositiveIntegerField(null=True)  # day 1 to a 28-day dose
     side_effects = models.JSONField(default=list, blank=True)  # [{"effect", "state"}] today
+    # For the panel, so a page of it reads one row per patient (issue 14): the primary
+    # outcome over the 28 days ending `recent_until` (None: not logged), and the patient's
+    # open alerts and last review, rewritten whenever an alert or a review changes.
+    recent = models.JSONField(default=list, blank=True)
+    recent_until = models.DateField(null=True, blank=True)
+    open_alerts = models.PositiveIntegerField(default=0)
+    urgent_alerts = models.PositiveIntegerField(default=0)
+    last_review_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
