@@ -64,9 +64,9 @@ class TemplatesOnly(TemplatesSetting):
     ("form", "name"), FIELDS, ids=[f"{type(f).__name__}.{n}.{f.is_bound}" for f, n in FIELDS]
 )
 def test_python_and_templates_render_the_same(form, name):
-    ours = form[name].as_field_group()
+    ours = form[name].as_field_group(), form[name].label_tag(), form[name].legend_tag()
     form.renderer = TemplatesOnly()
-    theirs = form[name].as_field_group()
+    theirs = form[name].as_field_group(), form[name].label_tag(), form[name].legend_tag()
     assert ours == theirs
 
 

@@ -101,6 +101,18 @@ FAST: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+LABEL = "django/forms/label.html"
+
+
+def _label(context: dict[str, Any]) -> str:
+    """django/forms/label.html: `<label for="…">Text</label>`, or the text alone."""
+    if not context["use_tag"]:
+        return conditional_escape(context["label"])
+    tag = conditional_escape(context["tag"])
+    attrs = _attributes(context["attrs"])
+    return f"<{tag}{attrs}>{conditional_escape(context['label'])}</{tag}>"
+
+
 def _field(field: Any) -> str:
     """forms/field.html, the template every field renders through."""
     invalid = " field--invalid" if field.errors else ""
@@ -141,6 +153,8 @@ class FormRenderer(TemplatesSetting):
     ) -> SafeString:
         if template_name == FIELD and set(context) == {"field"}:
             return mark_safe(_field(context["field"]).strip())  # noqa: S308 (values escaped)
+        if template_name == LABEL:
+            return mark_safe(_label(context).strip())  # noqa: S308 (values escaped)
         fast = FAST.get(template_name)
         if fast is not None and "widget" in context:
             try:
