@@ -22,27 +22,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import common
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--database-url", default="sqlite:////tmp/ldn-bench-export.sqlite3")
     args = parser.parse_args()
-    from panel import prepare_environment
-
-    prepare_environment(args.database_url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.start(args.database_url)
     from django.db import transaction
-    from django.test import Client
 
     from tracker.models import Clinic, DailyEntry, EntryRevision, Patient, User
-    from tracker.security.second_factor import MFA_SESSION_KEY
     from tracker.services.status import refresh_patient
 
-    call_command("migrate", verbosity=0)
     days = args.years * 365 + args.years // 4
     name = f"Export bench {days} days"
     clinic = Clinic.objects.filter(name=name).first()
@@ -91,21 +84,13 @@ def main() -> None:
         f"One patient, {patient.entries.count()} diary days, {EntryRevision.objects.filter(entry__patient=patient).count()} earlier versions"
     )
 
-    def browser(user):  # type: ignore[no-untyped-def]
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[MFA_SESSION_KEY] = True
-        session.save()
-        return client
-
     for label, user, path in (
         ("patient CSV", patient.user, "/export/diary.csv"),
         ("patient JSON", patient.user, "/export/diary.json"),
         ("clinician CSV", doctor, f"/clinic/patients/{patient.pk}/export.csv"),
         ("clinician FHIR", doctor, f"/clinic/patients/{patient.pk}/fhir.json"),
     ):
-        client = browser(user)
+        client = common.signed_in(user)
 
         def read(client=client, path=path) -> int:  # type: ignore[no-untyped-def]
             return sum(len(chunk) for chunk in client.get(path).streaming_content)

@@ -25,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import common
+
 VERDICTS = ["responding", "partial", "no_response", "worse", "insufficient_data"]
 CONDITIONS = ["fibromyalgia", "crps", "ms", "long_covid", "neuropathic", "ibd"]
 DOSES = ["1.5", "3.0", "4.5", "4.5", "4.5"]
@@ -88,29 +90,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/ldn_bench")
     args = parser.parse_args()
-    from panel import prepare_environment
-
-    prepare_environment(args.database_url)
-    import django
-
-    django.setup()
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.core.management import call_command
+    common.start(args.database_url)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.security.second_factor import MFA_SESSION_KEY, has_authenticator
-
-    call_command("migrate", verbosity=0)
-    doctor = generate(args.patients)
-    if not has_authenticator(doctor):
-        TOTP.activate(doctor, generate_totp_secret())
-    client = Client()
-    client.force_login(doctor)
-    session = client.session
-    session[MFA_SESSION_KEY] = True
-    session.save()
+    client = common.signed_in(generate(args.patients))
     for _ in range(3):
         assert client.get("/clinic/outcomes/").status_code == 200
     samples = []

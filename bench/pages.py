@@ -29,16 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+import common  # noqa: E402
+
 
 def sessions() -> tuple[str, str, str, int, int]:
     """Session cookies for a patient and the two clinicians, and the record's patient id."""
     import outcomes
     import panel
     from django.conf import settings
-    from django.test import Client
 
     from tracker.models import Patient
-    from tracker.security.second_factor import MFA_SESSION_KEY
 
     big = panel.generate(300, 365)
     small = panel.generate(5, 365)
@@ -46,19 +46,13 @@ def sessions() -> tuple[str, str, str, int, int]:
     patient = Patient.objects.filter(clinician=big).order_by("pk").first()
     assert patient is not None
 
-    def cookie(user: object, staff: bool) -> str:
-        client = Client()
-        client.force_login(user)
-        if staff:
-            session = client.session
-            session[MFA_SESSION_KEY] = True
-            session.save()
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
+    def cookie(user: object) -> str:
+        return common.signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value  # type: ignore[no-any-return]
 
     return (
-        cookie(patient.user, False),
-        cookie(big, True),
-        cookie(small, True),
+        cookie(patient.user),
+        cookie(big),
+        cookie(small),
         patient.pk,
         Patient.objects.count(),
     )
@@ -95,9 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    from panel import prepare_environment
-
-    prepare_environment(args.database_url)
+    common.prepare_environment(args.database_url)
     os.environ["REDIS_URL"] = args.redis_url
     os.environ.pop("DJANGO_TESTING", None)  # production static files (collected, compressed)
     os.environ["DJANGO_SETTINGS_MODULE"] = "with_bare_view"

@@ -15,35 +15,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def prepare_environment(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ldn_tracker.settings")
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghij")
-    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
-    os.environ["DJANGO_TESTING"] = "true"  # plain static files: no collectstatic needed
-    if url.startswith("postgres"):
-        import psycopg
-
-        parts = urlparse(url)
-        name = parts.path.lstrip("/")
-        admin = parts._replace(path="/postgres").geturl()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
+import common
 
 
 def generate(patients: int, days: int) -> object:
@@ -118,39 +99,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--database-url", default="sqlite:////tmp/ldn-bench.sqlite3")
     args = parser.parse_args()
-    prepare_environment(args.database_url)
-
-    import django
-
-    django.setup()
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.core.management import call_command
+    common.start(args.database_url)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.security.second_factor import MFA_SESSION_KEY, has_authenticator
-
-    call_command("migrate", verbosity=0)
     big, small = generate(args.patients, args.days), generate(args.small, args.days)
     if args.others:
         import outcomes
 
         outcomes.generate(args.others)
 
-    def signed_in(doctor: object) -> Client:
-        if not has_authenticator(doctor):
-            TOTP.activate(doctor, generate_totp_secret())
-        client = Client()
-        client.force_login(doctor)  # then mark the second factor as used, as a sign-in does
-        session = client.session
-        session[MFA_SESSION_KEY] = True
-        session.save()
+    def warmed(doctor: object) -> object:
+        client = common.signed_in(doctor)
         for _ in range(3):  # warm caches and connections
             assert client.get("/clinic/").status_code == 200
         return client
 
-    clients = {args.patients: signed_in(big), args.small: signed_in(small)}
+    clients = {args.patients: warmed(big), args.small: warmed(small)}
     samples: dict[int, list[float]] = {size: [] for size in clients}
     for _ in range(args.runs):  # interleaved, so both see the same machine
         for size, client in clients.items():

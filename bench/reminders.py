@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="sqlite:////tmp/ldn-bench-reminders.sqlite3")
     parser.add_argument("--queue", choices=["database", "redis"], default="database")
     args = parser.parse_args()
-    from panel import prepare_environment  # the same database preparation
+    from common import prepare_environment  # the same database preparation
 
     if args.database_url.startswith("sqlite:///"):
         Path(args.database_url.removeprefix("sqlite://")).unlink(missing_ok=True)

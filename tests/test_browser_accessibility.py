@@ -62,7 +62,8 @@ def test_the_patients_pages(screen, patient):
     sign_in(page, "ada@example.org", PASSWORD)
     page.wait_for_url("**/diary/")
     for path in ("/diary/", "/history/", "/trends/", "/settings/", "/accounts/password/change/",
-                 "/accounts/2fa/", "/accounts/sessions/", "/accounts/email/", "/offline/"):  # fmt: skip
+                 "/accounts/2fa/", "/accounts/sessions/", "/accounts/email/", "/offline/",
+                 "/enrolment/", "/card/"):  # fmt: skip
         check(page, path, problems)
     page.goto("/diary/")
     page.get_by_role("button", name="Save today").click()
@@ -79,6 +80,7 @@ def test_the_clinicians_pages(screen, clinician, patient):
     record = f"/clinic/patients/{patient.pk}/"
     for path in (
         "/clinic/",
+        "/clinic/outcomes/",
         record,
         f"{record}review/",
         f"{record}prescription/",

@@ -44,12 +44,14 @@ def test_no_patient_page_is_wider_than_the_phone(browser, live_server, patient, 
     context, page = signed_in_phone(browser, live_server, viewport)
     for path in ("/diary/", f"/diary/?date={yesterday.isoformat()}", "/history/", "/trends/",
                  "/trends/?range=all", "/settings/", "/accounts/password/change/", "/accounts/2fa/",
-                 "/accounts/sessions/", "/accounts/email/"):  # fmt: skip
+                 "/accounts/sessions/", "/accounts/email/", "/enrolment/"):  # fmt: skip
         page.goto(path)
         assert fits(page), (path, page.evaluate("document.documentElement.scrollWidth"))
         sign_out = page.get_by_role("button", name="Sign out", exact=True)
         box = sign_out.bounding_box()
         assert box and box["x"] + box["width"] <= viewport["width"], path  # not clipped
+    page.goto("/card/")  # the printable card: its own page, no navigation
+    assert fits(page), ("/card/", page.evaluate("document.documentElement.scrollWidth"))
     page.goto("/diary/")
     page.get_by_label("Hours slept last night").fill("99")  # a failed save: errors shown
     page.get_by_role("button", name="Save today").click()

@@ -364,3 +364,17 @@ def test_the_audit_log_says_roles_and_objects_in_words(admin_client, clinician, 
     assert "(clinician note " in html
     assert "cliniciannote" not in html and ">clinician<" not in html
     assert "table-scroll" not in html  # wraps to the screen, no scroll box
+
+
+@pytest.mark.parametrize("chosen", ["not-a-number", "999999"])
+def test_a_bad_clinician_to_move_to_asks_again_and_changes_nothing(
+    admin_client, clinician, patient, chosen
+):
+    page = admin_client.post(
+        f"/clinic-admin/people/{clinician.pk}/active/", {"active": "no", "clinician": chosen}
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["clinician"]
+    clinician.refresh_from_db()
+    patient.refresh_from_db()
+    assert clinician.is_active and patient.clinician == clinician

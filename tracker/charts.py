@@ -90,10 +90,7 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
         "windows": _windows(evaluation),
         "review": evaluation.review_on.isoformat() if evaluation.review_on else None,
     }
-    rows = [
-        {"date": date, "logged": date in by_date, "entry": by_date.get(date), "dose": dose}
-        for date, dose in zip(dates, series["dose"], strict=True)
-    ]
+    rows = [{"date": date, "logged": date in by_date, "entry": by_date.get(date)} for date in dates]
     rows.reverse()
     return Trends(
         range=chosen,

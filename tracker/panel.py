@@ -34,9 +34,9 @@ from .alerts.rule import NOT_LOGGING_DAYS
 from .models import Patient, User
 from .models.people import diary_date_at
 from .review.rule import Evaluation
+from .services.status import RECENT_DAYS
 
 PAGE_SIZE = 25
-SPARK_DAYS = 28
 
 # sort key → the columns it orders by (each ends with name and id: a total order).
 NAME = (Lower("user__last_name").asc(), Lower("user__first_name").asc(), F("pk").asc())
@@ -191,8 +191,8 @@ def _spark(recent: list[int | None], until: dt.date | None, today: dt.date) -> l
     """The stored 4-week line moved on to `today`: the days since it was computed were not
     logged (any entry would have rewritten it)."""
     if until is None or not recent:
-        return [None] * SPARK_DAYS
+        return [None] * RECENT_DAYS
     gap = (today - until).days
     if gap <= 0:
-        return list(recent[-SPARK_DAYS:])
-    return [*recent[gap:], *([None] * min(gap, SPARK_DAYS))][-SPARK_DAYS:]
+        return list(recent[-RECENT_DAYS:])
+    return [*recent[gap:], *([None] * min(gap, RECENT_DAYS))][-RECENT_DAYS:]

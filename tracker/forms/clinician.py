@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Formulation, ReviewOutcome, Timing
 from ..panel import SORTS
 from ..review.rule import NEXT_REVIEW_WEEK
-from .fields import TIME_FORMATS, date_input, dose_field, time_input
+from .fields import clock_field, date_input, dose_field
 
 
 class PanelFilters(forms.Form):
@@ -118,14 +118,11 @@ class PrescriptionForm(forms.Form):
         choices=Timing.choices,
         widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
     )
-    usual_time = forms.TimeField(
-        label=_("Usual time"),
-        input_formats=TIME_FORMATS,
-        widget=time_input(),
-        error_messages={
-            "required": _("Enter the usual time."),
-            "invalid": _("Enter a time as HH:MM."),
-        },
+    usual_time = clock_field(
+        _("Usual time"),
+        invalid=_("Enter a time as HH:MM."),
+        required=True,
+        required_message=_("Enter the usual time."),
     )
     formulation = forms.ChoiceField(
         label=_("Formulation"),

@@ -103,6 +103,26 @@ def date_input() -> forms.DateInput:
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]
 
 
+def clock_field(
+    label: str | Lazy,
+    *,
+    invalid: str | Lazy,
+    required: bool = False,
+    required_message: str | Lazy = "",
+) -> forms.TimeField:
+    """A time of day typed as HH:MM (24-hour) in the text box `time_input` makes."""
+    errors = {"invalid": invalid}
+    if required_message:
+        errors["required"] = required_message
+    return forms.TimeField(
+        label=label,
+        required=required,
+        input_formats=TIME_FORMATS,
+        widget=time_input(),
+        error_messages=errors,
+    )
+
+
 def time_input() -> forms.TimeInput:
     """A time as people here write it, 24-hour (22:00): a browser's own time picker would
     show it in its locale's style (10:00 PM), unlike every time on the page around it."""

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from ..formatting import plain_number
 from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
 from ..review.explain import PGIC_CHOICES
-from .fields import TIME_FORMATS, date_input, dose_field, scale, step_of, time_input, yes_no
+from .fields import (
+    clock_field,
+    date_input,
+    dose_field,
+    scale,
+    step_of,
+    yes_no,
+)
 
 SLEEP_RANGE = _("Sleep must be between 0 and 24 hours.")
 QUARTER_HOURS = _("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.")
@@ -36,13 +43,7 @@ class DiaryForm(forms.Form):
     )
     dose_taken = yes_no(_("Did you take your LDN dose?"))
     dose_mg = dose_field(required=False)
-    time_taken = forms.TimeField(
-        label=_("Time taken"),
-        required=False,
-        input_formats=TIME_FORMATS,
-        widget=time_input(),
-        error_messages={"invalid": _("Enter a time as HH:MM, e.g. 22:00.")},
-    )
+    time_taken = clock_field(_("Time taken"), invalid=_("Enter a time as HH:MM, e.g. 22:00."))
     sleep_hours = forms.DecimalField(
         label=_("Hours slept last night"),
         min_value=Decimal(0),
@@ -187,12 +188,8 @@ class ReminderForm(forms.Form):
     """Whether and when to be reminded to log (SPEC §10)."""
 
     reminders = yes_no(_("Remind me to fill in my diary?"))
-    reminder_time = forms.TimeField(
-        label=_("At what time? (24-hour, e.g. 21:00)"),
-        required=False,
-        input_formats=TIME_FORMATS,
-        widget=time_input(),
-        error_messages={"invalid": _("Enter a time as HH:MM, e.g. 21:00.")},
+    reminder_time = clock_field(
+        _("At what time? (24-hour, e.g. 21:00)"), invalid=_("Enter a time as HH:MM, e.g. 21:00.")
     )
     reminder_channel = forms.ChoiceField(
         label=_("How?"),

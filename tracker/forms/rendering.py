@@ -7,23 +7,16 @@ tests/test_forms_html.py renders every field of every form both ways and compare
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import SafeString, mark_safe
 
+from ..formatting import conditional_escape
+
 WIDGETS = "django/forms/widgets/"
 FIELD = "forms/field.html"
-
-
-def conditional_escape(value: Any) -> str:
-    """Django's `conditional_escape` (safe strings as they are, the rest through
-    `html.escape`), without its lazy-string wrapper, which cost as much as the escaping."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 def _attributes(attrs: dict[str, Any]) -> str:

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..review import explain
 from . import notifications
-from .status import refresh_patient, store_panel_counts
+from .status import refresh_patient, store_alert_counts
 
 
 @transaction.atomic
@@ -42,7 +42,7 @@ def acknowledge_alert(*, alert: Alert, by: User, ip: str | None = None) -> bool:
     )
     alert.refresh_from_db()
     if done:
-        store_panel_counts(alert.patient_id)
+        store_alert_counts(alert.patient_id)
         audit.record(
             actor=by, action=AuditAction.ACKNOWLEDGE_ALERT, patient=alert.patient, obj=alert, ip=ip
         )

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from ..alerts import rule as alert_rule
 from ..alerts.rule import Priority
-from ..models import Alert, ClinicalReview, DailyEntry, Patient, PatientSummary
+from ..models import Alert, DailyEntry, Patient, PatientSummary
 from ..review import rule, side_effects
 from ..review.days import Day, dose_days
 from .clinician_notices import announce_urgent
@@ -95,9 +95,9 @@ def refresh_patient(
     return evaluation
 
 
-def store_panel_counts(patient_id: int) -> None:
-    """Rewrite the summary's count of open and urgent alerts and its last review, in one
-    statement: after alerts are raised or acknowledged and after a review."""
+def store_alert_counts(patient_id: int) -> None:
+    """Rewrite the summary's count of open and urgent alerts after one is acknowledged, in
+    one statement (`refresh_patient` counts them as it raises them)."""
     open_alerts = Alert.objects.filter(patient_id=OuterRef("patient_id"), acknowledged_at=None)
 
     def count(alerts: Any) -> Coalesce:
@@ -105,11 +105,9 @@ def store_panel_counts(patient_id: int) -> None:
             Subquery(alerts.values("patient_id").annotate(n=Count("id")).values("n")), 0
         )
 
-    last = ClinicalReview.objects.filter(patient_id=OuterRef("patient_id")).order_by("-recorded_at")
     PatientSummary.objects.filter(patient_id=patient_id).update(
         open_alerts=count(open_alerts),
         urgent_alerts=count(open_alerts.filter(priority=Priority.URGENT)),
-        last_review_at=Subquery(last.values("recorded_at")[:1]),
     )
 
 

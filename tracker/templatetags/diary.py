@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import functools
-import html
 from typing import Any
 
 from django import template
@@ -12,15 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ..formatting import conditional_escape as escape
 from ..formatting import plain_number, short_day
 
 register = template.Library()
-
-
-def escape(value: object) -> str:
-    """Django's `escape` for the Python-made table rows, without its lazy-string wrapper
-    (the same `html.escape` underneath)."""
-    return html.escape(str(value))
 
 
 register.filter("number", plain_number)
@@ -63,28 +57,19 @@ def numbers_row(row: dict[str, Any]) -> SafeString:
     label = f'<th scope="row">{escape(short_day(row["date"]))}</th>'
     if day is None:
         return mark_safe(f'{label}<td colspan="9">not logged</td>')  # noqa: S308
-
-    def shown(value: object) -> str:
-        return "–" if value is None else str(value)
-
     cells = [
         plain_number(day.dose_mg) if day.dose_taken else "missed",
-        shown(day.pain),
-        shown(day.mood),
-        shown(day.fatigue),
-        shown(day.headache),
-        shown(day.nausea),
-        plain_number(day.sleep_hours),
-        shown(day.sleep_quality),
-        shown(day.dreams),
-    ]
-    return mark_safe(label + "".join(f"<td>{escape(c)}</td>" for c in cells))  # noqa: S308
+        day.pain, day.mood, day.fatigue, day.headache, day.nausea,
+        plain_number(day.sleep_hours), day.sleep_quality, day.dreams,
+    ]  # fmt: skip
+    shown = ("–" if c is None else c for c in cells)
+    return mark_safe(label + "".join(f"<td>{escape(c)}</td>" for c in shown))  # noqa: S308
 
 
 @functools.cache
 def _row_words(language: str | None) -> dict[str, Any]:
-    """The words of the diary table, translated once per language (gettext per cell per
-    row was most of the record's time)."""
+    """The words of the diary tables, translated once per language (gettext per cell per
+    row was most of the record's time); column names escaped for attributes."""
     from ..models.diary import SEVERITY_0_3, SLEEP_QUALITY, Dreams
 
     keys = ("Dose", "Sleep", "Dreams", "Headache", "Pain", "Mood", "Fatigue", "Nausea",
@@ -97,36 +82,54 @@ def _row_words(language: str | None) -> dict[str, Any]:
     return words
 
 
+def _day_cells(day: Any, w: dict[str, Any], *, empty: str) -> list[tuple[str, str]]:
+    """(column, text) of one diary day (a `Day`) as both diary tables show it, from Sleep to
+    Irritability; an optional value not given shows as `empty`."""
+    severity = w["severity"]
+    woke = f" ({w['woke']})" if day.nightmare_woke else ""
+
+    def optional(value: int | None, words: dict[int, str] | None = None) -> str:
+        return empty if value is None else str(words[value] if words else value)
+
+    return [
+        ("Sleep", f"{plain_number(day.sleep_hours)} h · {w['quality'][day.sleep_quality]}"),
+        ("Dreams", f"{w['dreams'][day.dreams]}{woke}"),
+        ("Headache", severity[day.headache]),
+        ("Pain", str(day.pain)),
+        ("Mood", str(day.mood)),
+        ("Fatigue", optional(day.fatigue)),
+        ("Nausea", optional(day.nausea, severity)),
+        ("Irritability", optional(day.irritability, severity)),
+    ]
+
+
+def _dose(day: Any) -> str:
+    time = day.time_taken.strftime("%H:%M") if day.time_taken else ""
+    return f"{plain_number(day.dose_mg)} mg {time}".strip()
+
+
+def _cells_html(w: dict[str, Any], cells: list[tuple[str, str]]) -> str:
+    return "".join(f'<td data-label="{w[key]}">{escape(value)}</td>' for key, value in cells)
+
+
 @register.filter
 def diary_row(day: Any) -> SafeString:
     """One day of the record's 8-week diary table (a `Day`), its cells labelled for the
     phone's stacked layout: made in one call, not 12 cells of template tags per row."""
     w = _row_words(get_language())
-    severity = w["severity"]
-    time = day.time_taken.strftime("%H:%M") if day.time_taken else ""
     flags = ""
     if day.opioid_taken:
         name = f": {day.opioid_name}" if day.opioid_name else ""
         flags += f'<span class="flag flag--urgent">{w["Opioid"]}{escape(name)}</span>'
     if day.liver_signs:
         flags += f'<span class="flag flag--urgent">{w["Liver signs"]}</span>'
-    woke = f" ({w['woke']})" if day.nightmare_woke else ""
-    cells = [
-        ("Dose", f"{plain_number(day.dose_mg)} mg {time}" if day.dose_taken else w["missed"]),
-        ("Sleep", f"{plain_number(day.sleep_hours)} h, {w['quality'][day.sleep_quality]}"),
-        ("Dreams", f"{w['dreams'][day.dreams]}{woke}"),
-        ("Headache", severity[day.headache]),
-        ("Pain", day.pain),
-        ("Mood", day.mood),
-        ("Fatigue", "–" if day.fatigue is None else day.fatigue),
-        ("Nausea", "–" if day.nausea is None else severity[day.nausea]),
-        ("Irritability", "–" if day.irritability is None else severity[day.irritability]),
-    ]
-    html = [f'<th scope="row">{short_day(day.date)}</th>']
-    html += [f'<td data-label="{w[key]}">{escape(value)}</td>' for key, value in cells]
-    html.append(f'<td data-label="{w["Safety"]}">{flags}</td>')
-    html.append(f'<td class="note-cell" data-label="{w["Note"]}">{escape(day.note)}</td>')
-    return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
+    dose = _dose(day) if day.dose_taken else w["missed"]
+    return mark_safe(  # noqa: S308 (every value escaped)
+        f'<th scope="row">{escape(short_day(day.date))}</th>'
+        + _cells_html(w, [("Dose", dose), *_day_cells(day, w, empty="–")])
+        + f'<td data-label="{w["Safety"]}">{flags}</td>'
+        + f'<td class="note-cell" data-label="{w["Note"]}">{escape(day.note)}</td>'
+    )
 
 
 @register.filter
@@ -147,7 +150,6 @@ def history_row(row: dict[str, Any]) -> SafeString:
     """One day of the patient's History (a row of the view's `rows`), every cell labelled
     for the phone's stacked layout, made in one call instead of ~20 template variables."""
     w = _row_words(get_language())
-    severity = w["severity"]
     day = row["entry"]
     if row["week_label"]:
         when = f' <span class="week">{escape(row["week_label"])}</span>'
@@ -155,38 +157,24 @@ def history_row(row: dict[str, Any]) -> SafeString:
         when = f' <span class="week">{w["before LDN"]}</span>'
     else:
         when = ""
-    html = [f'<th scope="row">{escape(row["label"])}{when}</th>']
+    parts = [f'<th scope="row">{escape(row["label"])}{when}</th>']
     if day is None:
-        html.append(f'<td class="not-logged" colspan="10">{w["Not logged"]}</td>')
+        parts.append(f'<td class="not-logged" colspan="10">{w["Not logged"]}</td>')
     else:
         if day.dose_taken:
-            time = day.time_taken.strftime("%H:%M") if day.time_taken else ""
-            dose = escape(f"{plain_number(day.dose_mg)} mg {time}".strip())
+            dose = escape(_dose(day))
         elif row["baseline"]:
             dose = f'<span class="baseline">{w["Baseline"]}</span>'
         else:
             dose = f'<span class="missed">{w["Missed"]}</span>'
-        optional = [
-            ("Fatigue", "" if day.fatigue is None else day.fatigue),
-            ("Nausea", "" if day.nausea is None else severity[day.nausea]),
-            ("Irritability", "" if day.irritability is None else severity[day.irritability]),
-        ]
         flags = ""
         if day.opioid_taken:
             flags += f'<span class="flag">{w["Opioid"]}</span>'
         if day.liver_signs:
             flags += f'<span class="flag">{w["Liver signs"]}</span>'
-        html.append(f'<td data-label="{w["Dose"]}">{dose}</td>')
-        cells = [
-            ("Sleep", f"{plain_number(day.sleep_hours)} h · {w['quality'][day.sleep_quality]}"),
-            ("Dreams", w["dreams"][day.dreams]),
-            ("Headache", severity[day.headache]),
-            ("Pain", day.pain),
-            ("Mood", day.mood),
-            *optional,
-        ]
-        html += [f'<td data-label="{w[key]}">{escape(value)}</td>' for key, value in cells]
-        html.append(f'<td data-label="{w["Flags"]}">{flags}</td>')
+        parts.append(f'<td data-label="{w["Dose"]}">{dose}</td>')
+        parts.append(_cells_html(w, _day_cells(day, w, empty="")))
+        parts.append(f'<td data-label="{w["Flags"]}">{flags}</td>')
     action = ""
     if row["edit_url"]:
         verb = w["Edit"] if day is not None else w["Add"]
@@ -194,5 +182,5 @@ def history_row(row: dict[str, Any]) -> SafeString:
             f'<a class="button button--small" href="{escape(row["edit_url"])}">{verb}'
             f'<span class="visually-hidden"> {escape(row["label"])}</span></a>'
         )
-    html.append(f"<td>{action}</td>")
-    return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
+    parts.append(f"<td>{action}</td>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)

@@ -12,10 +12,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ..formatting import conditional_escape as escape
 from ..formatting import plain_number, short_day
 from ..review import explain
 from ..review.rule import Evaluation
-from .diary import escape, label
+from .diary import label
 
 register = template.Library()
 
@@ -56,7 +57,6 @@ def effect_name(effect: str) -> str:
     return str(explain.EFFECT_NAMES.get(effect, effect))
 
 
-@register.filter
 def sparkline(row: Any) -> SafeString:
     """The panel's 4-week line of the primary outcome (0–10, up is a higher score), as an
     inline SVG: a gap where a day was not logged, a dot for a day alone. Its label says the

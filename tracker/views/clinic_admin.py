@@ -3,8 +3,6 @@ sees who has an account and what happened, never what anyone logged in their dia
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,6 +25,7 @@ from ..forms.clinic_admin import (
 from ..models import AuditEvent, Invite, Notification, Patient, SendKind, SendStatus, User
 from ..security.client_ip import client_ip
 from ..services import accounts, invites
+from .sorting import Sorting, kept
 
 
 def _clinicians(admin: User):  # type: ignore[no-untyped-def]
@@ -55,22 +54,13 @@ def accounts_list(request: HttpRequest, *, admin: User) -> HttpResponse:
     last_send = Notification.objects.filter(invite=OuterRef("pk"), kind=SendKind.INVITE).order_by(
         "-created_at", "-id"
     )
-    kept = {k: v for k, v in request.GET.items() if k in ("q", "role", "status") and v}
-    here = reverse("admin_accounts")
-    columns = {}
-    for key in ("name", "status", "last_login"):
-        query = urlencode({**kept, "sort": f"-{key}" if sort == key else key})
-        columns[key] = {
-            "url": f"{here}?{query}",
-            "sorted": ("descending" if sort.startswith("-") else "ascending")
-            if sort.lstrip("-") == key
-            else "",
-        }
+    filters_kept = kept(request.GET, ("q", "role", "status"))
+    sorting = Sorting(here=reverse("admin_accounts"), kept=filters_kept, sort=sort, default="")
     context = {
         "people": people,
         "filters": filters,
-        "columns": columns,
-        "filtered": bool(kept),
+        "columns": sorting.columns(("name", "status", "last_login")),
+        "filtered": bool(filters_kept),
         "invites": Invite.objects.filter(clinic=admin.clinic, accepted_at__isnull=True)
         .select_related("invited_by")
         .annotate(delivery=Subquery(last_send.values("status")[:1]))[:100],

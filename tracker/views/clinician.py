@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -35,6 +34,7 @@ from ..review.intervals import n_of_1
 from ..review.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
+from .sorting import Sorting, kept
 
 DIARY_DAYS = 56
 DOSE_OUTCOMES = {
@@ -70,23 +70,14 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
     chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
     found = panel_query.panel(clinician, **chosen)
     audit.record(actor=clinician, action=AuditAction.VIEW_PANEL, ip=client_ip(request))
-    kept = {k: v for k, v in request.GET.items() if k in ("q", "alerts", "review", "silent")}
-    here = reverse("clinician_panel")
-
-    def link(**changes: object) -> str:
-        query = {**kept, "sort": found.sort, **changes}
-        query = {k: v for k, v in query.items() if v not in (None, "", panel_query.DEFAULT_SORT)}
-        return f"{here}?{urlencode(query)}" if query else here
-
-    columns = {}
-    for key in ("name", "week", "last_entry", "last_review", "review", "adherence"):
-        current = found.sort.lstrip("-") == key
-        columns[key] = {
-            "url": link(sort=f"-{key}" if found.sort == key else key, page=None),
-            "sorted": ("descending" if found.sort.startswith("-") else "ascending")
-            if current
-            else "",
-        }
+    sorting = Sorting(
+        here=reverse("clinician_panel"),
+        kept=kept(request.GET, ("q", "alerts", "review", "silent")),
+        sort=found.sort,
+        default=panel_query.DEFAULT_SORT,
+    )
+    link = sorting.link
+    columns = sorting.columns(("name", "week", "last_entry", "last_review", "review", "adherence"))
     page = found.page
     context = {
         "rows": found.rows,
