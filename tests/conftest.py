@@ -9,7 +9,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
-from tracker.models import Alert, Patient, User
+from tracker.models import Alert, Patient, TreatmentStop, User
 from tracker.services import invites, reminders
 from tracker.services.status import refresh_patient
 
@@ -160,9 +160,13 @@ def objects(patient, other_patient, clinic, clinic_admin):
         clinic=clinic, by=clinic_admin, email="new@example.org", role="clinician",
         first_name="New",
     )  # fmt: skip
+    stop = TreatmentStop.objects.create(
+        patient=patient, on=patient.diary_today(), reason="patient", reported_by=patient.user
+    )
     return {
         "patient": patient.pk,
         "alert": Alert.objects.get(patient=patient).pk,
+        "stop": stop.pk,
         "invite": pending.pk,
         "token": token,
         "person": other_patient.user.pk,

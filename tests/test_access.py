@@ -61,6 +61,10 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "enrolment": ("get", "/enrolment/", PATIENTS),
     "emergency_card": ("get", "/card/", PATIENTS),
     "stop_advice_read": ("post", "/stop-advice/read/", {**PATIENTS, "patient": 302, "other_patient": 302}),
+    # "I have stopped / restarted LDN", and the answer about an unlogged gap (an empty post
+    # is sent back to Today with a message).
+    "treatment": ("get", "/treatment/", PATIENTS),
+    "gap_answer": ("post", "/treatment/gap/", {**PATIENTS, "patient": 302, "other_patient": 302}),
     # Everyone's settings; a patient's reminders and a clinician's alert emails (an empty
     # post is refused with a message by the field, so 200).
     "settings": ("get", "/settings/", SIGNED_IN),
@@ -95,6 +99,8 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
         "/clinic/alerts/{alert}/acknowledge/",
         {**ASSIGNED_ONLY, "clinician": 302},
     ),
+    # Confirming the stop `patient` reported.
+    "clinician_confirm_stop": ("post", "/clinic/stops/{stop}/confirm/", {**ASSIGNED_ONLY, "clinician": 302}),
     "admin_accounts": ("get", "/clinic-admin/", ADMINS),
     "admin_invite": ("get", "/clinic-admin/invite/", ADMINS),
     "admin_audit": ("get", "/clinic-admin/audit/", ADMINS),
@@ -175,7 +181,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 64 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 67 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -195,7 +201,8 @@ METHODS |= {
     "export_csv": GET, "export_json": GET, "clinician_export_csv": GET, "clinician_export_fhir": GET,
     "manifest": GET, "service_worker": GET, "offline": GET, "push_subscribe": POST,
     "push_unsubscribe": POST, "enrolment": BOTH, "emergency_card": GET, "stop_advice_read": POST,
-    "clinician_outcomes": GET, "admin_reassign": POST,
+    "clinician_outcomes": GET, "admin_reassign": POST, "treatment": BOTH, "gap_answer": POST,
+    "clinician_confirm_stop": POST,
 }  # fmt: skip
 
 

@@ -73,10 +73,15 @@ def test_nine_bad_nights_in_fourteen_days_raise_nothing():
     assert kinds(list(days.values())) == []
 
 
-def test_three_days_without_an_entry_is_not_logging():
-    found = run([day(i) for i in range(3, 12)])
+def test_three_whole_days_without_an_entry_is_not_logging():
+    found = run([day(i) for i in range(4, 12)])
     assert [s.kind for s in found] == [Kind.NOT_LOGGING]
-    assert found[0].on == TODAY - dt.timedelta(days=2)
+    assert found[0].on == TODAY - dt.timedelta(days=3)
+    assert found[0].until == TODAY - dt.timedelta(days=1)
+
+
+def test_today_is_not_over_so_it_does_not_count_as_a_day_without_an_entry():
+    assert kinds([day(i) for i in range(3, 12)]) == []
 
 
 def test_two_days_without_an_entry_is_fine():

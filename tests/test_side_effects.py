@@ -111,7 +111,7 @@ def test_a_patient_already_dosing_in_the_morning_is_not_told_to_move_to_the_morn
     days = diary(
         dose_days=60, effect_days=set(range(14)), change_on=30, change={"time_taken": MORNING}
     )
-    ((effect, start, timing),) = persistent_runs(days, TODAY)
+    ((effect, start, _last, timing),) = persistent_runs(days, TODAY)
     assert (effect, timing) == (Effect.SLEEP, "morning")
     words = text(Kind.SLEEP, start, {"timing": timing})
     assert "already taken in the morning" in words and "Try taking" not in words
@@ -138,7 +138,7 @@ def test_an_effect_answered_by_a_change_is_watched_again_from_the_change():
     days = diary(
         dose_days=90, effect_days=set(range(60)), change_on=40, change={"time_taken": MORNING}
     )
-    runs = [(effect, start) for effect, start, _ in persistent_runs(days, TODAY)]
+    runs = [(effect, start) for effect, start, _last, _ in persistent_runs(days, TODAY)]
     assert runs == [
         (Effect.SLEEP, TODAY - dt.timedelta(days=50)),  # the 10th day of the effect, settled
         (Effect.SLEEP, TODAY - dt.timedelta(days=27)),  # 14 days after the move

@@ -23,6 +23,8 @@ KIND_LABELS = {
     Kind.GI: gettext_lazy("Persistent nausea or stomach upset"),
     Kind.FATIGUE: gettext_lazy("Persistent fatigue, irritability or anxiety"),
     Kind.NOT_LOGGING: gettext_lazy("Not logging"),
+    Kind.REPORTED_STOP: gettext_lazy("Reports stopping"),
+    Kind.RETITRATION: gettext_lazy("Restarted: re-titration advised"),
 }
 PRIORITY_LABELS = {
     Priority.URGENT: gettext_lazy("Urgent"),
@@ -62,6 +64,16 @@ def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
             from ..review.explain import persistent_text
 
             return persistent_text(str(kind), on, params.get("timing") or None)
+        case Kind.REPORTED_STOP:
+            return _(
+                "The patient reports having stopped taking LDN on %(day)s: confirm the stop "
+                "on the record."
+            ) % {"day": day}
+        case Kind.RETITRATION:
+            return _(
+                "Restarted on %(day)s after %(n)s days without LDN: re-titration advised "
+                "(restart lower than before)."
+            ) % {"day": day, "n": params.get("days", "")}
         case Kind.NOT_LOGGING:
             since = _date(params.get("since"))
             if params.get("until"):

@@ -1,17 +1,22 @@
-"""The alerts of SPEC §5 as pure functions: which signals a diary raises, each keyed by the
-day its episode began, so computing them again finds the same alerts (never duplicates).
+"""The alerts of SPEC §5 as pure functions: which signals a diary raises, each with its
+*source*, so computing them again finds the same alerts (never duplicates) and no alert of
+one source hides another's. A day signal (opioid, liver signs) is one per diary date; the
+enrolment answer "takes opioids" is a source of its own; an *episode* (severe headache
+run, persistent side effect, not logging) is one per maximal run of days, from `on` to
+`until`, and the store matches it to the alert of an overlapping run, which it updates.
 A signal carries its kind and plain parameters; `explain.py` words it when it is shown."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from ..review import courses as course_rule
 from ..review import side_effects
+from ..review.courses import Course, End, Stop
 from ..review.days import Day
 from ..review.rule import Evaluation, Phase
 
@@ -37,6 +42,8 @@ class Kind(StrEnum):
     GI = "gi"
     FATIGUE = "fatigue_mood"
     NOT_LOGGING = "not_logging"
+    REPORTED_STOP = "reported_stop"  # the patient said they stopped LDN (SPEC §4)
+    RETITRATION = "retitration"  # restarted after a lapse or a long stop
 
 
 PRIORITY = {
@@ -49,6 +56,8 @@ PRIORITY = {
     Kind.GI: Priority.NORMAL,
     Kind.FATIGUE: Priority.NORMAL,
     Kind.NOT_LOGGING: Priority.NORMAL,
+    Kind.REPORTED_STOP: Priority.NORMAL,
+    Kind.RETITRATION: Priority.NORMAL,
 }
 SIDE_EFFECT_KINDS = {
     side_effects.Effect.SLEEP: Kind.SLEEP,
@@ -58,15 +67,25 @@ SIDE_EFFECT_KINDS = {
 }
 
 
+EPISODES = frozenset({Kind.HEADACHE_RUN, Kind.NOT_LOGGING, *SIDE_EFFECT_KINDS.values()})
+ENROLMENT = "enrolment"
+
+
 @dataclass(frozen=True)
 class Signal:
     kind: Kind
-    on: dt.date  # the day the episode began: with the kind, what makes an alert unique
+    on: dt.date  # the day: for an episode, its first day
     params: dict[str, Any] = field(default_factory=dict)  # JSON-safe: dates as ISO text
+    source: str = ""  # "enrolment" for the enrolment answer; "" for the diary and the rule
+    until: dt.date | None = None  # an episode's last day
 
     @property
     def priority(self) -> Priority:
         return PRIORITY[self.kind]
+
+    @property
+    def episode(self) -> bool:
+        return self.kind in EPISODES
 
 
 def signals(
@@ -75,22 +94,30 @@ def signals(
     today: dt.date,
     *,
     opioids_at_enrolment: dt.date | None = None,
+    courses: Sequence[Course] | None = None,
+    stops: Sequence[Stop] = (),
 ) -> list[Signal]:
-    """Every alert the diary (`days` oldest first), the evaluation and the enrolment answers
-    call for (an opioid named at enrolment, SPEC §13, is an urgent opioid alert too)."""
+    """Every alert the diary (`days` oldest first), its courses, the evaluation and the
+    enrolment answers call for (an opioid named at enrolment, SPEC §13, is an urgent
+    opioid alert of its own source). `stops` are the stops recorded: the patient's own
+    report raises "reports stopping"."""
     days = [d for d in days if d.date <= today]
+    if courses is None:
+        courses = course_rule.courses(days, stops)
+    spans = course_rule.spans(courses)
     found = [
         *_safety(days),
         *_headache_runs(days),
-        *_side_effects(days, today),
-        *_gaps(days, today),
+        *_side_effects(days, today, spans),
+        *_gaps(days, today, course_rule.stopped_days(courses)),
+        *_courses(courses, stops),
     ]
     if opioids_at_enrolment is not None:
-        found.append(Signal(Kind.OPIOID, opioids_at_enrolment, {"source": "enrolment"}))
+        found.append(Signal(Kind.OPIOID, opioids_at_enrolment, {"source": ENROLMENT}, ENROLMENT))
     review = _review(evaluation)
     if review:
         found.append(review)
-    return sorted(found, key=lambda s: (s.priority, s.on, s.kind))
+    return sorted(found, key=lambda s: (s.priority, s.on, s.kind, s.source))
 
 
 def _safety(days: Sequence[Day]) -> Iterator[Signal]:
@@ -102,42 +129,72 @@ def _safety(days: Sequence[Day]) -> Iterator[Signal]:
 
 
 def _headache_runs(days: Sequence[Day]) -> Iterator[Signal]:
+    """Severe headache on 3 days in a row, whatever the dose: urgent, one per run."""
     severe = [d.date for d in days if d.headache == 3]
     for start, length in runs(severe):
         if length >= HEADACHE_RUN:
-            yield Signal(Kind.HEADACHE_RUN, start, {"days": length})
+            last = start + dt.timedelta(days=length - 1)
+            yield Signal(Kind.HEADACHE_RUN, start, {"days": length}, until=last)
 
 
-def _side_effects(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
+def _side_effects(
+    days: Sequence[Day], today: dt.date, spans: side_effects.Spans
+) -> Iterator[Signal]:
     """A side effect persistent on a settled dose and timing (SPEC §5): one alert per
     stretch of days on which it held, with the timing then (the suggestion depends on it)."""
-    for effect, start, timing in side_effects.persistent_runs(days, today):
+    for effect, start, last, timing in side_effects.persistent_runs(days, today, spans):
         yield Signal(
             SIDE_EFFECT_KINDS[effect],
             start,
             {"days": side_effects.PERSISTENT_DAYS, "timing": timing or ""},
+            until=last,
         )
 
 
-def _gaps(days: Sequence[Day], today: dt.date) -> Iterator[Signal]:
-    """No entry for ≥ 3 days: between two entries, or from the last entry to today. A
-    patient who never logged has no gap to report (their panel row says "never")."""
+def _gaps(
+    days: Sequence[Day], today: dt.date, stopped: Sequence[tuple[dt.date, dt.date | None]]
+) -> Iterator[Signal]:
+    """No entry for ≥ 3 whole days (SPEC §5): between two entries, or from the last entry
+    to yesterday (today is not over). Days while stopped do not count. A patient who never
+    logged has no gap to report (their panel row says "never")."""
     dates = [d.date for d in days]
-    for before, after in itertools.pairwise(dates):
-        if (after - before).days - 1 >= NOT_LOGGING_DAYS:
-            start = before + dt.timedelta(days=1)
+    if not dates:
+        return
+    ends = [*dates[1:], today]
+    for before, after in zip(dates, ends, strict=True):
+        day, empty = before + dt.timedelta(days=1), []
+        while day < after:
+            if course_rule.in_spans(day, stopped):
+                yield from _gap(empty, before, closed=True)
+                empty = []
+            else:
+                empty.append(day)
+            day += dt.timedelta(days=1)
+        yield from _gap(empty, before, closed=after != today or today in dates)
+
+
+def _gap(empty: list[dt.date], before: dt.date, *, closed: bool) -> Iterator[Signal]:
+    if len(empty) < NOT_LOGGING_DAYS:
+        return
+    params: dict[str, Any] = {"since": before.isoformat(), "days": len(empty)}
+    if closed:
+        params["until"] = empty[-1].isoformat()
+    yield Signal(Kind.NOT_LOGGING, empty[0], params, until=empty[-1])
+
+
+def _courses(courses: Sequence[Course], stops: Sequence[Stop]) -> Iterator[Signal]:
+    """The patient's own "I have stopped" (for the clinician to confirm), and a restart
+    after a lapse or a long stop: re-titration advised."""
+    for stop in stops:
+        if stop.reason == End.PATIENT:
+            yield Signal(Kind.REPORTED_STOP, stop.on, {})
+    for course in courses:
+        if course.retitration and course.gap_before is not None:
             yield Signal(
-                Kind.NOT_LOGGING,
-                start,
-                {"since": before.isoformat(), "until": (after - dt.timedelta(days=1)).isoformat()},
+                Kind.RETITRATION,
+                course.day_one,
+                {"days": course.gap_before, "course": course.number},
             )
-    if dates and (today - dates[-1]).days >= NOT_LOGGING_DAYS:
-        last = dates[-1]
-        yield Signal(
-            Kind.NOT_LOGGING,
-            last + dt.timedelta(days=1),
-            {"since": last.isoformat(), "days": (today - last).days},
-        )
 
 
 def _review(ev: Evaluation) -> Signal | None:

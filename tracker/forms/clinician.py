@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Formulation, ReviewOutcome, Timing
 from ..panel import SORTS
-from ..review.rule import NEXT_REVIEW_WEEK
-from .fields import clock_field, date_input, dose_field
+from .fields import check_stop_date, clock_field, date_input, dose_field, stop_date_field
 
 
 class PanelFilters(forms.Form):
@@ -66,6 +65,7 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    stop_on = stop_date_field(_("Stopped from"), required=False)
     next_week = forms.IntegerField(
         label=_("Next review in week"),
         required=False,  # but for stopping LDN (clean)
@@ -81,10 +81,20 @@ class ReviewForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, current_week: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        current_week: int,
+        today: dt.date | None = None,
+        last_dose: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.current_week = current_week
+        self.today, self.last_dose = today or dt.date.today(), last_dose
+        self.fields["stop_on"].help_text = _("Only when stopping LDN; the default is today.")
+        self.fields["stop_on"].widget.attrs["max"] = self.today.isoformat()
 
     def clean_next_week(self) -> int | None:
         week: int | None = self.cleaned_data["next_week"]
@@ -97,11 +107,21 @@ class ReviewForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if "next_week" in cleaned and cleaned["next_week"] is None:
-            if cleaned.get("outcome") == ReviewOutcome.STOP:
-                # Stopping needs no next review; the stored week is only a placeholder.
-                cleaned["next_week"] = max(NEXT_REVIEW_WEEK, self.current_week + 6)
-            else:
+        if cleaned.get("outcome") == ReviewOutcome.STOP:
+            # Stopping ends the course: no next review point, and a day it stopped from.
+            cleaned["next_week"] = None
+            self.errors.pop("next_week", None)
+            day = cleaned.get("stop_on") or self.today
+            if "stop_on" not in self.errors:
+                try:
+                    check_stop_date(day, today=self.today, last_dose=self.last_dose)
+                except ValidationError as problem:
+                    self.add_error("stop_on", problem)
+                else:
+                    cleaned["stop_on"] = day
+        else:
+            cleaned["stop_on"] = None
+            if "next_week" in cleaned and cleaned["next_week"] is None:
                 self.add_error("next_week", self.fields["next_week"].error_messages["required"])
         return cleaned
 

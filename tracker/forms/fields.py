@@ -3,11 +3,13 @@ scale choices as large tap targets (forms render through `rendering.py`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DOSE_MAX, DOSE_MIN
@@ -98,6 +100,31 @@ def step_of(step: Fraction, message: str | Lazy):  # type: ignore[no-untyped-def
 
 def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def stop_date_field(label: str | Lazy, *, required: bool = True) -> forms.DateField:
+    """The day LDN stopped (SPEC §4): checked against the diary by `check_stop_date`."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=date_input(),
+        error_messages={
+            "required": _("Enter the day LDN stopped."),
+            "invalid": _("Enter a date as YYYY-MM-DD."),
+        },
+    )
+
+
+def check_stop_date(day: dt.date, *, today: dt.date, last_dose: dt.date | None) -> None:
+    """A stop is not in the future, and not before a dose the diary says was taken (a
+    dose after a stop would start a new course)."""
+    if day > today:
+        raise ValidationError(_("That day hasn't happened yet: choose today or an earlier day."))
+    if last_dose is not None and day < last_dose:
+        raise ValidationError(
+            _("The diary has a dose taken on %(day)s: the stop must be on or after that day.")
+            % {"day": date_format(last_dose, "j F Y")}
+        )
 
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]

@@ -17,11 +17,13 @@ from ..formatting import plain_number
 from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
 from ..review.explain import PGIC_CHOICES
 from .fields import (
+    check_stop_date,
     clock_field,
     date_input,
     dose_field,
     scale,
     step_of,
+    stop_date_field,
     yes_no,
 )
 
@@ -105,10 +107,21 @@ class DiaryForm(forms.Form):
     # The entry version this form was filled from; empty for a new entry.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, earliest: dt.date, latest: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        earliest: dt.date,
+        latest: dt.date,
+        asks_dose: bool = True,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
+        # While LDN is stopped the dose is not asked (SPEC §4); a dose sent all the same is
+        # kept, and starts a new course.
+        self.asks_dose = asks_dose
+        self.fields["dose_taken"].required = asks_dose
         self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
         # A browser would cut a longer note short without a word: the server says so instead.
         self.fields["note"].widget.attrs.pop("maxlength", None)
@@ -134,7 +147,8 @@ class DiaryForm(forms.Form):
                 self.add_error("dose_mg", _("Enter the dose you took, in mg."))
             if data.get("time_taken") is None and "time_taken" not in self.errors:
                 self.add_error("time_taken", _("Enter the time you took it."))
-        elif data.get("dose_taken") is False:
+        elif data.get("dose_taken") in (False, None, ""):
+            data["dose_taken"] = False
             # A missed dose has no amount or time; dropping them keeps the record honest.
             data["dose_mg"] = None
             data["time_taken"] = None
@@ -157,6 +171,32 @@ def initial_from_entry(entry: DailyEntry) -> dict[str, Any]:
     for name in ("dose_mg", "sleep_hours"):
         values[name] = plain_number(values[name])
     return {**values, "date": entry.date, "version": entry.version}
+
+
+class StopForm(forms.Form):
+    """ "I have stopped taking LDN", with the day (SPEC §4)."""
+
+    on = stop_date_field(_("Since which day?"))
+
+    def __init__(
+        self, *args: Any, today: dt.date, last_dose: dt.date | None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.today, self.last_dose = today, last_dose
+        self.fields["on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["on"]
+        check_stop_date(day, today=self.today, last_dose=self.last_dose)
+        return day
+
+
+class GapForm(forms.Form):
+    """ "Did you keep taking LDN while you weren't logging?" (SPEC §4)."""
+
+    after = forms.DateField(widget=forms.HiddenInput)
+    kept_taking = yes_no(_("Did you keep taking LDN while you weren't logging?"))
 
 
 class PGICForm(forms.Form):

@@ -6,9 +6,12 @@ from .clinical import (
     AlertQuerySet,
     ClinicalReview,
     ClinicianNote,
+    GapAnswer,
     PatientSummary,
     PGICAnswer,
     ReviewOutcome,
+    StopReason,
+    TreatmentStop,
 )
 from .diary import (
     DOSE_MAX,
@@ -54,6 +57,9 @@ __all__ = [
     "SLEEP_MIN",
     "SLEEP_QUALITY",
     "Alert",
+    "GapAnswer",
+    "StopReason",
+    "TreatmentStop",
     "AlertQuerySet",
     "AuditAction",
     "AuditEvent",

@@ -14,6 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from ..alerts import explain as alert_words
 from ..alerts.rule import Kind, Priority
 from ..review import rule
+from ..review.courses import End, Stop
 from ..review.explain import PGIC_CHOICES
 from .people import Patient, User
 
@@ -22,6 +23,7 @@ class PGICAnswer(models.Model):
     """The Patient Global Impression of Change, asked once per review point (SPEC §4)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pgic_answers")
+    course = models.PositiveSmallIntegerField(default=1)  # the treatment course (SPEC §4)
     review_point = models.PositiveSmallIntegerField()  # 1 = the 6-week review, 2 = the next
     value = models.PositiveSmallIntegerField(choices=PGIC_CHOICES)
     answered_on = models.DateField()
@@ -29,7 +31,9 @@ class PGICAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["patient", "review_point"], name="pgic_once_per_point"),
+            models.UniqueConstraint(
+                fields=["patient", "course", "review_point"], name="pgic_once_per_point"
+            ),
             models.CheckConstraint(condition=Q(value__range=(1, 7)), name="pgic_value_range"),
             models.CheckConstraint(condition=Q(review_point__gte=1), name="pgic_point_positive"),
         ]
@@ -56,7 +60,10 @@ class Alert(models.Model):
     priority = models.PositiveSmallIntegerField(
         choices=[(p.value, alert_words.PRIORITY_LABELS[p]) for p in Priority]
     )
-    on = models.DateField(help_text="The day the episode began.")
+    on = models.DateField(help_text="The day: for an episode, the day it began.")
+    until = models.DateField(null=True, blank=True, help_text="An episode's last day so far.")
+    # Which source raised it (SPEC §5): "enrolment" for the enrolment answer, else "".
+    source = models.CharField(max_length=10, blank=True, default="")
     # What the sentence needs (an opioid's name, a gap's length): worded when shown.
     params = models.JSONField(default=dict, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
@@ -71,7 +78,7 @@ class Alert(models.Model):
         ordering = ["priority", "-on", "kind", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["patient", "kind", "on"], name="alert_once_per_episode"
+                fields=["patient", "kind", "source", "on"], name="alert_once_per_source"
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in Kind]), name="alert_kind_valid"
@@ -87,6 +94,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.patient} · {self.on}"
+
+    @property
+    def urgent(self) -> bool:
+        return self.priority == Priority.URGENT
 
     @property
     def text(self) -> str:
@@ -106,11 +117,15 @@ class ClinicalReview(models.Model):
     """A review a clinician recorded at a review point, with the evaluation as it was."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reviews")
+    course = models.PositiveSmallIntegerField(default=1)  # the treatment course (SPEC §4)
     point = models.PositiveSmallIntegerField()  # 1 = the 6-week review, 2 = the next, …
     outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
     note = models.TextField(max_length=4000, blank=True)
     snapshot = models.JSONField()
-    next_week = models.PositiveSmallIntegerField(default=rule.NEXT_REVIEW_WEEK)
+    # The week of the next review point; none after a review that stopped LDN.
+    next_week = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=rule.NEXT_REVIEW_WEEK
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -121,15 +136,22 @@ class ClinicalReview(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-point"]
+        ordering = ["-course", "-point"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "point"], name="review_once_per_point"),
+            models.UniqueConstraint(
+                fields=["patient", "course", "point"], name="review_once_per_point"
+            ),
             models.CheckConstraint(
                 condition=Q(outcome__in=ReviewOutcome.values), name="review_outcome_valid"
             ),
             models.CheckConstraint(condition=Q(point__gte=1), name="review_point_positive"),
             models.CheckConstraint(
-                condition=Q(next_week__gte=1, next_week__lte=104), name="review_next_week_range"
+                condition=Q(next_week__isnull=True) | Q(next_week__gte=1, next_week__lte=104),
+                name="review_next_week_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_week__isnull=False) | Q(outcome="stop"),
+                name="review_next_week_unless_stop",
             ),
             models.CheckConstraint(
                 condition=Q(recorded_by__isnull=False) | ~Q(recorded_elsewhere=""),
@@ -139,6 +161,74 @@ class ClinicalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} · review {self.point}: {self.get_outcome_display()}"
+
+
+class StopReason(models.TextChoices):
+    REVIEW = "review", "A review"
+    PATIENT = "patient", "The patient's report"
+
+
+class TreatmentStop(models.Model):
+    """LDN stopped from `on` (SPEC §4): by a review with outcome "stop", or reported by the
+    patient, which the clinician confirms. The course it ends is worked out from the diary."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="stops")
+    on = models.DateField()
+    reason = models.CharField(max_length=10, choices=StopReason.choices)
+    review = models.OneToOneField(
+        ClinicalReview, null=True, blank=True, on_delete=models.CASCADE, related_name="stop"
+    )
+    reported_by = models.ForeignKey(  # None: a review recorded at a previous clinic
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=StopReason.values), name="stop_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason="patient") | Q(review__isnull=False), name="stop_review_has_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(confirmed_by__isnull=False),
+                name="stop_confirmed_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} stopped on {self.on} ({self.reason})"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.reason == StopReason.REVIEW or self.confirmed_at is not None
+
+    def as_rule(self) -> Stop:
+        return Stop(self.on, End(self.reason))
+
+
+class GapAnswer(models.Model):
+    """The patient's answer to "did you keep taking LDN while you weren't logging?" about
+    the unlogged gap after the dose day `after` (SPEC §4)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="gap_answers")
+    after = models.DateField()
+    kept_taking = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "after"], name="gap_answered_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · gap after {self.after}: {self.kept_taking}"
 
 
 class ClinicianNote(models.Model):
@@ -212,6 +302,15 @@ class PatientSummary(models.Model):
     open_alerts = models.PositiveIntegerField(default=0)
     urgent_alerts = models.PositiveIntegerField(default=0)
     last_review_at = models.DateTimeField(null=True, blank=True)
+    # The current (or last) treatment course (SPEC §4).
+    course = models.PositiveSmallIntegerField(default=0)
+    last_dose = models.DateField(null=True)
+    ended_on = models.DateField(null=True)  # stopped since: the course ended
+    end_reason = models.CharField(max_length=10, blank=True)
+    paused_since = models.DateField(null=True)
+    gap_before = models.PositiveIntegerField(null=True)
+    retitration = models.BooleanField(default=False)
+    gap_question = models.DateField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -220,6 +319,8 @@ class PatientSummary(models.Model):
     SIMPLE = (
         "outcome", "day_one", "dose_mg", "dose_since", "taken_days", "last_entry",
         "review_point", "review_week", "nominal", "review_on", "substantial", "pgic",
+        "course", "last_dose", "ended_on", "end_reason", "paused_since", "gap_before",
+        "retitration", "gap_question",
     )  # fmt: skip
 
     @classmethod

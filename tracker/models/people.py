@@ -201,6 +201,8 @@ class Patient(models.Model):
         choices=[("yes", "Yes"), ("no", "No"), ("na", "Not applicable")],
     )
     enrolment_answered_on = models.DateField(null=True, blank=True)
+    # "I have restarted LDN" (SPEC §4): brings the dose question back while stopped.
+    restart_reported_on = models.DateField(null=True, blank=True)
 
     objects = PatientQuerySet.as_manager()
 

@@ -20,6 +20,12 @@ PHASE_LABELS = {
     Phase.ON_TREATMENT: gettext_lazy("On treatment"),
     Phase.TITRATION_INCOMPLETE: gettext_lazy("Titration incomplete"),
     Phase.REVIEW_DUE: gettext_lazy("Review due"),
+    Phase.STOPPED: gettext_lazy("Stopped"),
+}
+END_LABELS = {
+    "review": gettext_lazy("stopped at a review"),
+    "patient": gettext_lazy("the patient reported stopping"),
+    "lapse": gettext_lazy("21 days or more without a dose"),
 }
 VERDICT_LABELS = {
     Verdict.RESPONDING: gettext_lazy("Responding"),
@@ -65,8 +71,38 @@ def pgic_label(value: int | None) -> str:
     return str(dict(PGIC_CHOICES).get(value or 0, ""))
 
 
+def stopped_words(ev: Evaluation) -> str:
+    """ "Stopped on 3 Mar (21 days or more without a dose)": the course that ended."""
+    if ev.stopped_on is None:
+        return ""
+    return _("Stopped on %(day)s (%(why)s)") % {
+        "day": date_format(ev.stopped_on, "j M Y"),
+        "why": END_LABELS.get(ev.end_reason, ev.end_reason),
+    }
+
+
+def course_words(number: int, day_one: dt.date, ended_on: dt.date | None, reason: str) -> str:
+    """One course in a line: "Course 1: from 3 Jan 2026 to 2 Mar 2026 (stopped at a review)"."""
+    if ended_on is None:
+        return _("Course %(n)s: from %(first)s, ongoing") % {
+            "n": number,
+            "first": date_format(day_one, "j M Y"),
+        }
+    return _("Course %(n)s: from %(first)s to %(last)s (%(why)s)") % {
+        "n": number,
+        "first": date_format(day_one, "j M Y"),
+        "last": date_format(ended_on, "j M Y"),
+        "why": END_LABELS.get(reason, reason),
+    }
+
+
 def explanation(ev: Evaluation) -> str:
     """What the status means, in a sentence or three for patient and clinician alike."""
+    if ev.phase == Phase.STOPPED:
+        return _(
+            "LDN is stopped: no review falls due and the diary asks no dose. Logging how you "
+            "feel stays possible; a dose taken again starts a new course with its own day 1."
+        )
     if ev.phase == Phase.PRE_TREATMENT or ev.day_one is None or ev.review_on is None:
         return _(
             "LDN has not started yet. Days you log before your first dose set the starting "
@@ -111,10 +147,14 @@ def verdict_text(ev: Evaluation) -> str:
             "first": logged[0],
             "second": logged[1],
         }
-    when_before = (
-        _("in the week before LDN")
-        if ev.baseline.source == "diary"
-        else _("at enrolment (your answer then, so less certain than a diary week)")
+    when_before = {
+        "diary": _("in the week before LDN"),
+        "first_course": _(
+            "in the week before your first course (too few days were logged before this "
+            "restart, so less certain)"
+        ),
+    }.get(
+        ev.baseline.source, _("at enrolment (your answer then, so less certain than a diary week)")
     )
     text = _(
         "%(outcome)s averaged %(before)s %(when)s and %(after)s in %(window)s: %(change)s."
@@ -191,6 +231,7 @@ def snapshot(ev: Evaluation) -> dict[str, Any]:
         "substantial": ev.substantial,
         "percent_better": ev.percent_better,
         "pgic": ev.pgic,
+        "course": ev.course,
         "explanation": explanation(ev),
     }
 

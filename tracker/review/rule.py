@@ -18,6 +18,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from . import courses as course_rule
+from .courses import Course, End, Stop
 from .days import Day, DoseDay, current_since, dose_days
 from .days import changes as changes_of
 
@@ -44,6 +46,7 @@ class Phase(StrEnum):
     ON_TREATMENT = "on_treatment"
     TITRATION_INCOMPLETE = "titration_incomplete"
     REVIEW_DUE = "review_due"
+    STOPPED = "stopped"  # the last course ended (a stop or a lapse) and none has begun
 
 
 class Verdict(StrEnum):
@@ -110,12 +113,12 @@ def to_scale(outcome: str, value: Fraction) -> Fraction:
 @dataclass(frozen=True)
 class Baseline:
     value: Fraction  # severity
-    source: str  # "diary" or "enrolment"
+    source: str  # "diary", "enrolment", or "first_course" (a restart's own week was thin)
     logged_days: int
 
     @property
     def lower_confidence(self) -> bool:
-        return self.source == "enrolment"
+        return self.source != "diary"
 
 
 def baseline(
@@ -223,10 +226,23 @@ class Facts:
     fraction: Fraction | None = None
     pgic: int | None = None
     judged: Verdict | None = None  # the verdict before a PGIC discordance was noted
+    # The treatment course (SPEC §4): everything above is counted within it.
+    course: int = 0  # 1, 2, …; 0 before any dose
+    last_dose: dt.date | None = None
+    ended_on: dt.date | None = None  # the course ended (a stop or a lapse): stopped since
+    end_reason: str = ""  # courses.End
+    paused_since: dt.date | None = None
+    gap_before: int | None = None  # days without a dose before this course's day 1
+    retitration: bool = False  # restarted after a lapse or a long stop
+    gap_question: dt.date | None = None  # "did you keep taking LDN?" after this dose day
+
+    @property
+    def stopped(self) -> bool:
+        return self.ended_on is not None
 
 
 def next_review(reviews: Sequence[Review]) -> tuple[int, int]:
-    """(point, week) of the next review not yet recorded."""
+    """(point, week) of the next review not yet recorded, among the current course's."""
     if not reviews:
         return 1, REVIEW_WEEK
     last = max(reviews, key=lambda r: r.point)
@@ -241,31 +257,51 @@ def facts(
     point: int = 1,
     week: int = REVIEW_WEEK,
     pgic: int | None = None,
+    stops: Sequence[Stop] = (),
+    answers: dict[dt.date, bool] | None = None,
+    today: dt.date | None = None,
 ) -> Facts:
-    """SPEC §4 applied to a diary (`days` oldest first) for review point `point`, due in
-    week `week`, with the PGIC answer given at it: day 1, the dose, the review day and the
-    verdict the review day's window gives."""
-    doses = dose_days(days)
+    """SPEC §4 applied to a diary (`days` oldest first) for review point `point` of the
+    current course, due in week `week`, with the PGIC answer given at it: the course, its
+    day 1 and dose, the review day and the verdict the review day's window gives. `stops`
+    are the stops recorded, `answers` the "did you keep taking LDN?" answers (by the last
+    dose day before the gap), `today` the day an unlogged gap is counted to."""
+    answers = answers or {}
     last_entry = days[-1].date if days else None
-    first = day_one(doses)
-    if first is None:
+    found = course_rule.courses(days, stops, answers)
+    if not found:
         return Facts(outcome=outcome, last_entry=last_entry, review_point=point, review_week=week)
-    nominal = date_of_day(first, week * 7)
-    on = review_date(doses, nominal)
+    course = found[-1]
+    first = course.day_one
+    doses = [d for d in dose_days(days) if d[0] >= first]
+    stopped = not course.running
+    end = course.ended_on or dt.date.max
+    in_course = [d for d in doses if d[0] <= end]
     common: dict[str, Any] = dict(
         outcome=outcome,
         day_one=first,
-        dose_mg=doses[-1][1],
-        dose_since=current_since(doses),
-        taken_days=len(doses),
+        dose_mg=in_course[-1][1],
+        dose_since=current_since(in_course),
+        taken_days=len(in_course),
         last_entry=last_entry,
         review_point=point,
         review_week=week,
-        nominal=nominal,
-        review_on=on,
         pgic=pgic,
+        course=course.number,
+        last_dose=course.last_dose,
+        ended_on=course.ended_on,
+        end_reason=course.end_reason.value if course.end_reason else "",
+        paused_since=course_rule.paused_since(days, course),
+        gap_before=course.gap_before,
+        retitration=course.retitration,
+        gap_question=course_rule.open_gap(days, course, answers, today or last_entry or first),
     )
-    b = baseline(days, outcome, first, enrolment_answer)
+    if stopped:
+        return Facts(**common)
+    nominal = date_of_day(first, week * 7)
+    on = review_date(doses, nominal)
+    common |= dict(nominal=nominal, review_on=on)
+    b = course_baseline(days, outcome, found, enrolment_answer)
     window = evaluation_window(days, outcome, on)
     if b is None or window.mean is None:
         return Facts(
@@ -289,6 +325,25 @@ def facts(
         fraction=judgement.fraction,
         judged=judgement.verdict,
     )
+
+
+def course_baseline(
+    days: Sequence[Day], outcome: str, found: Sequence[Course], enrolment_answer: int | None
+) -> Baseline | None:
+    """The current course's baseline: the 7 days before its day 1 (4 logged needed); for a
+    restart without them, the first course's baseline, marked lower confidence."""
+    day_one = found[-1].day_one
+    if len(found) == 1:
+        return baseline(days, outcome, day_one, enrolment_answer)
+    own = baseline(days, outcome, day_one, None)
+    if own is not None:
+        return own
+    first = baseline(days, outcome, found[0].day_one, enrolment_answer)
+    if first is None:
+        return None
+    start = day_one - dt.timedelta(days=BASELINE_DAYS)
+    logged = len(severities(days, outcome, start, day_one - dt.timedelta(days=1)))
+    return Baseline(first.value, "first_course", logged)
 
 
 @dataclass(frozen=True)
@@ -317,10 +372,37 @@ class Evaluation:
     pgic: int | None = None
     last_entry: dt.date | None = None
     judged: Verdict | None = None
+    course: int = 0
+    last_dose: dt.date | None = None
+    stopped_on: dt.date | None = None
+    end_reason: str = ""
+    paused_since: dt.date | None = None
+    gap_before: int | None = None
+    retitration: bool = False
+    gap_question: dt.date | None = None
 
     @property
     def started(self) -> bool:
         return self.day_one is not None
+
+    @property
+    def stopped(self) -> bool:
+        return self.phase == Phase.STOPPED
+
+    @property
+    def asks_dose(self) -> bool:
+        """Whether Today asks "did you take your LDN dose?": not while stopped."""
+        return not self.stopped
+
+    @property
+    def advise_retitration(self) -> bool:
+        """Tell the patient to restart at the dose the clinic advises: while stopped after
+        a lapse or a stop of more than 21 days, and in the first two weeks of a course that
+        began after one."""
+        if self.stopped and self.stopped_on is not None:
+            without = (self.today - (self.last_dose or self.stopped_on)).days - 1
+            return self.end_reason == End.LAPSE or without > course_rule.RETITRATE_AFTER
+        return self.retitration and self.day is not None and self.day <= STEADY_DAYS
 
     @property
     def review_due(self) -> bool:
@@ -342,6 +424,31 @@ class Evaluation:
 
 def status(f: Facts, today: dt.date) -> Evaluation:
     """Where the patient stands on `today`, given the facts of their diary."""
+    course: dict[str, Any] = dict(
+        course=f.course,
+        last_dose=f.last_dose,
+        stopped_on=f.ended_on,
+        end_reason=f.end_reason,
+        paused_since=f.paused_since,
+        gap_before=f.gap_before,
+        retitration=f.retitration,
+        gap_question=f.gap_question,
+    )
+    if f.ended_on is not None and f.day_one is not None:
+        # Stopped: no review falls due and no dose is asked; the ended course stays shown.
+        span = (f.ended_on - f.day_one).days + 1
+        return Evaluation(
+            today=today,
+            outcome=f.outcome,
+            phase=Phase.STOPPED,
+            day_one=f.day_one,
+            dose_mg=f.dose_mg,
+            adherence=Fraction(f.taken_days, span) if span > 0 else None,
+            review_point=f.review_point,
+            review_week=f.review_week,
+            last_entry=f.last_entry,
+            **course,
+        )
     if f.day_one is None or f.dose_since is None or f.review_on is None or f.nominal is None:
         return Evaluation(
             today=today,
@@ -370,6 +477,7 @@ def status(f: Facts, today: dt.date) -> Evaluation:
         review_moved=f.review_on != f.nominal,
         pgic=f.pgic,
         last_entry=f.last_entry,
+        **course,
     )
     if today < f.review_on:
         if today >= f.nominal:

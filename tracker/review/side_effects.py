@@ -7,6 +7,10 @@ days ending that day (whether or not that day) and both are settled: the current
 the current timing have each been taken for at least 14 days (days on dose as in SPEC §4;
 the first dose starts both counts; a missed dose neither resets nor pauses them). A change
 of dose or timing starts the watch again, so an effect answered by a change is judged anew.
+
+Only days inside a treatment course count (SPEC §5): before day 1 and while stopped the
+symptoms are the baseline, so nothing is expected or persistent then; each course starts
+its dose and timing counts afresh on its day 1.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .days import Day, timing
+
+type Spans = Sequence[tuple[dt.date, dt.date | None]]  # (day 1, last day or None) per course
 
 WINDOW = 14
 PERSISTENT_DAYS = 10
@@ -75,28 +81,34 @@ class Status:
     timing: str | None  # bedtime or morning, the timing in use on `on`
 
 
-def settled_by_day(days: Sequence[Day], until: dt.date) -> dict[dt.date, tuple[bool, str | None]]:
-    """For every day from the first dose to `until`: whether dose and timing have each been
-    taken for ≥ 14 days then, and the timing in use. One pass over the diary."""
+def settled_by_day(
+    days: Sequence[Day], until: dt.date, spans: Spans | None = None
+) -> dict[dt.date, tuple[bool, str | None]]:
+    """For every day inside a course up to `until`: whether dose and timing have each been
+    taken for ≥ 14 days then (counted within the course), and the timing in use. Days
+    outside every course are absent. Without `spans`, one course from the first dose."""
     taken = {d.date: d for d in days if d.dose_taken and d.dose_mg is not None}
     if not taken:
         return {}
-    dose_since = timing_since = None
-    last_mg = last_timing = None
+    if spans is None:
+        spans = [(min(taken), None)]
     out: dict[dt.date, tuple[bool, str | None]] = {}
-    day = min(taken)
-    while day <= until:
-        entry = taken.get(day)
-        if entry is not None:  # a missed dose neither resets nor pauses the counts
-            if entry.dose_mg != last_mg:
-                dose_since, last_mg = day, entry.dose_mg
-            when = timing(entry.time_taken)
-            if when is not None and when != last_timing:
-                timing_since, last_timing = day, when
-        since = max(dose_since, timing_since) if dose_since and timing_since else dose_since
-        settled = since is not None and (day - since).days + 1 >= SETTLED_DAYS
-        out[day] = (settled, last_timing)
-        day += dt.timedelta(days=1)
+    for first, last in spans:
+        dose_since = timing_since = None
+        last_mg = last_timing = None
+        day, end = first, min(until, last) if last else until
+        while day <= end:
+            entry = taken.get(day)
+            if entry is not None:  # a missed dose neither resets nor pauses the counts
+                if entry.dose_mg != last_mg:
+                    dose_since, last_mg = day, entry.dose_mg
+                when = timing(entry.time_taken)
+                if when is not None and when != last_timing:
+                    timing_since, last_timing = day, when
+            since = max(dose_since, timing_since) if dose_since and timing_since else dose_since
+            settled = since is not None and (day - since).days + 1 >= SETTLED_DAYS
+            out[day] = (settled, last_timing)
+            day += dt.timedelta(days=1)
     return out
 
 
@@ -115,7 +127,9 @@ def status(
     present = entry is not None and test(entry)
     if settled_days is None:
         settled_days = settled_by_day(days, day)
-    settled, when = settled_days.get(day, (False, None))
+    if day not in settled_days:  # before day 1 or while stopped: baseline, not side effect
+        return Status(effect, day, present, count, False, None, None)
+    settled, when = settled_days[day]
     state: State | None = None
     if settled and count >= PERSISTENT_DAYS:
         state = State.PERSISTENT
@@ -124,34 +138,39 @@ def status(
     return Status(effect, day, present, count, settled, state, when)
 
 
-def today(days: Sequence[Day], day: dt.date) -> list[Status]:
+def today(days: Sequence[Day], day: dt.date, spans: Spans | None = None) -> list[Status]:
     """Every side effect on `day` that is present or persistent."""
-    settled = settled_by_day(days, day)
+    settled = settled_by_day(days, day, spans)
     found = [status(days, effect, day, settled) for effect in Effect]
     return [s for s in found if s.state is not None]
 
 
 def persistent_runs(
-    days: Sequence[Day], until: dt.date
-) -> list[tuple[Effect, dt.date, str | None]]:
-    """(effect, first day, timing then) of each stretch of days on which an effect was
-    persistent, up to `until`: one alert each, so recomputing finds the same ones. One
-    pass per effect, with a sliding count over the 14-day window."""
-    settled = settled_by_day(days, until)
+    days: Sequence[Day], until: dt.date, spans: Spans | None = None
+) -> list[tuple[Effect, dt.date, dt.date, str | None]]:
+    """(effect, first day, last day, timing then) of each stretch of days on which an
+    effect was persistent, up to `until`: one alert each, so recomputing finds the same
+    ones. One pass per effect, with a sliding count over the 14-day window."""
+    settled = settled_by_day(days, until, spans)
     if not settled:
         return []
-    runs: list[tuple[Effect, dt.date, str | None]] = []
+    runs: list[tuple[Effect, dt.date, dt.date, str | None]] = []
     for effect in Effect:
         test = PRESENT[effect]
         present = {d.date for d in days if test(d)}
-        day, count, holding = days[0].date, 0, False
+        day, count, start = days[0].date, 0, None
+        when_started: str | None = None
         while day <= until:
             count += day in present
             count -= (day - dt.timedelta(days=WINDOW)) in present
             ok, when = settled.get(day, (False, None))
             persistent = ok and count >= PERSISTENT_DAYS
-            if persistent and not holding:
-                runs.append((effect, day, when))
-            holding = persistent
+            if persistent and start is None:
+                start, when_started = day, when
+            elif not persistent and start is not None:
+                runs.append((effect, start, day - dt.timedelta(days=1), when_started))
+                start = None
             day += dt.timedelta(days=1)
+        if start is not None:
+            runs.append((effect, start, until, when_started))
     return sorted(runs, key=lambda r: (r[1], r[0]))

@@ -27,6 +27,8 @@ from ..models import (
     Prescription,
     ReviewOutcome,
     SendKind,
+    StopReason,
+    TreatmentStop,
     User,
 )
 from ..review import explain
@@ -60,31 +62,47 @@ def record_review(
     point: int,
     outcome: str,
     note: str,
-    next_week: int,
+    next_week: int | None,
+    stop_on: dt.date | None = None,
     by: User,
     ip: str | None = None,
 ) -> ClinicalReview:
     """Record the review of review point `point` (the one the form was filled for) with the
-    evaluation as it stands, which clears "review due" and sets the next review point. A
+    evaluation as it stands, which clears "review due" and sets the next review point; a
+    review that stops LDN ends the course from `stop_on` (default today) and sets none. A
     post for a point already recorded changes nothing and says so."""
     evaluation = patient.status()
     if not evaluation.started:
         raise ReviewNotRecorded(_("There is no review to record: LDN has not started yet."))
+    if evaluation.stopped:
+        raise ReviewNotRecorded(
+            _("There is no review to record: LDN is stopped. Nothing was changed.")
+        )
     if point != evaluation.review_point:
         raise ReviewNotRecorded(_already_recorded(patient, point))
+    stopping = outcome == ReviewOutcome.STOP
     try:
         with transaction.atomic():
             recorded = ClinicalReview.objects.create(
                 patient=patient,
+                course=evaluation.course,
                 point=point,
                 outcome=outcome,
                 note=note,
                 snapshot=explain.snapshot(evaluation),
-                next_week=next_week,
+                next_week=None if stopping else next_week,
                 recorded_by=by,
             )
     except IntegrityError:
         raise ReviewNotRecorded(_already_recorded(patient, point)) from None
+    if stopping:
+        TreatmentStop.objects.create(
+            patient=patient,
+            on=stop_on or evaluation.today,
+            reason=StopReason.REVIEW,
+            review=recorded,
+            reported_by=by,
+        )
     audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
     # The review answers its "review due" alert: it is closed, by whoever recorded it.
     for alert in Alert.objects.filter(
@@ -119,7 +137,8 @@ def compose_stop_advice(row: Notification) -> Message | None:
 
 
 def _already_recorded(patient: Patient, point: int) -> str:
-    done = patient.reviews.filter(point=point).select_related("recorded_by").first()
+    course = patient.summary.course or 1  # type: ignore[attr-defined]
+    done = patient.reviews.filter(course=course, point=point).select_related("recorded_by").first()
     if done is None:
         return _("This form was for another review point. Nothing was recorded: reload the page.")
     return _(

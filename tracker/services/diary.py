@@ -139,6 +139,7 @@ def answer_pgic(*, patient: Patient, value: int, ip: str | None = None) -> PGICA
         with transaction.atomic():
             answer = PGICAnswer.objects.create(
                 patient=patient,
+                course=max(evaluation.course, 1),
                 review_point=evaluation.review_point,
                 value=value,
                 answered_on=evaluation.today,

@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 
 from ..alerts import rule as alert_rule
 from ..alerts.rule import Priority
-from ..models import Alert, DailyEntry, Patient, PatientSummary
-from ..review import rule, side_effects
+from ..models import Alert, DailyEntry, Notification, Patient, PatientSummary
+from ..review import courses, rule, side_effects
 from ..review.days import Day, dose_days
 from .clinician_notices import announce_urgent
 
@@ -29,23 +29,34 @@ def refresh_patient(
     patient: Patient, today: dt.date | None = None, *, diary_only: bool = False
 ) -> rule.Evaluation:
     """Re-evaluate the patient: rewrite their summary and store the alerts the diary calls
-    for that are not stored yet. Returns today's evaluation. Safe to repeat: an alert is
-    unique per kind and episode. With `diary_only` (right after a diary entry, which
-    changes neither) the review point and PGIC answer are read from the stored summary."""
+    for (SPEC §5: one per source; an episode's alert updated as it grows or joins another).
+    Returns today's evaluation. Safe to repeat. With `diary_only` (right after a diary
+    entry, which changes no review) the PGIC answer is read from the stored summary when the
+    course and review point are unchanged."""
     today = today or patient.diary_today()
+    # One refresh at a time per patient: two saves at once must not both raise an alert.
+    PatientSummary.objects.select_for_update().filter(patient=patient).first()
     days = [d for d in DailyEntry.objects.for_patient(patient).days() if d.date <= today]
-    counts: dict[str, Any] = {}
-    if diary_only:
-        stored = patient.summary  # type: ignore[attr-defined]
+    stops = [s.as_rule() for s in patient.stops.filter(on__lte=today)]
+    answers = dict(patient.gap_answers.values_list("after", "kept_taking"))
+    found_courses = courses.courses(days, stops, answers)
+    course = found_courses[-1].number if found_courses else 0
+    stored = getattr(patient, "summary", None)
+    if diary_only and stored is not None and stored.course == course:
+        # A diary entry changes no review: the point and its PGIC answer are as stored.
         point, week, answer = stored.review_point, stored.review_week, stored.pgic
-        counts["last_review_at"] = stored.last_review_at
+        counts: dict[str, Any] = {"last_review_at": stored.last_review_at}
     else:
-        reviews = list(patient.reviews.values_list("point", "next_week", "recorded_at"))
-        point, week = rule.next_review([rule.Review(p, w) for p, w, _ in reviews])
-        answer = (
-            patient.pgic_answers.filter(review_point=point).values_list("value", flat=True).first()
+        reviews = list(patient.reviews.values_list("course", "point", "next_week", "recorded_at"))
+        point, week = rule.next_review(
+            [rule.Review(p, w or 0) for c, p, w, _ in reviews if c == max(course, 1)]
         )
-        counts["last_review_at"] = max((at for _, _, at in reviews), default=None)
+        counts = {"last_review_at": max((r[3] for r in reviews), default=None)}
+        answer = (
+            patient.pgic_answers.filter(course=max(course, 1), review_point=point)
+            .values_list("value", flat=True)
+            .first()
+        )
     facts = rule.facts(
         days,
         outcome=patient.primary_outcome,
@@ -53,6 +64,9 @@ def refresh_patient(
         point=point,
         week=week,
         pgic=answer,
+        stops=stops,
+        answers=answers,
+        today=today,
     )
     evaluation = rule.status(facts, today)
     found = alert_rule.signals(
@@ -60,22 +74,16 @@ def refresh_patient(
         evaluation,
         today,
         opioids_at_enrolment=patient.enrolment_answered_on if patient.takes_opioids else None,
+        courses=found_courses,
+        stops=stops,
     )
-    # The alerts stored already, so only new ones are written and the summary can say how
-    # many are open (the panel reads it) without counting them again.
-    stored_alerts = Alert.objects.filter(patient=patient).values_list(
-        "kind", "on", "priority", "acknowledged_at"
-    )
-    known, open_priorities = set(), []
-    for kind, on, priority, acknowledged_at in stored_alerts:
-        known.add((kind, on))
-        if acknowledged_at is None:
-            open_priorities.append(priority)
-    new = [s for s in found if (s.kind.value, s.on) not in known]
-    open_priorities += [s.priority for s in new]
+    open_priorities = store_alerts(patient, found)
     counts["open_alerts"] = len(open_priorities)
     counts["urgent_alerts"] = sum(1 for p in open_priorities if p == Priority.URGENT)
-    values = PatientSummary.values_from(facts) | today_values(days, evaluation, today) | counts
+    spans = courses.spans(found_courses)
+    values = (
+        PatientSummary.values_from(facts) | today_values(days, evaluation, today, spans) | counts
+    )
     PatientSummary.objects.bulk_create(  # one upsert: INSERT … ON CONFLICT DO UPDATE
         [PatientSummary(patient=patient, **values)],
         update_conflicts=True,
@@ -83,16 +91,80 @@ def refresh_patient(
         update_fields=[*values, "computed_at"],
     )
     patient.summary = PatientSummary(patient=patient, **values)  # type: ignore[attr-defined]
-    Alert.objects.bulk_create(
-        [
-            Alert(patient=patient, kind=s.kind, priority=s.priority, on=s.on, params=s.params)
-            for s in new
-        ],
-        ignore_conflicts=True,  # raised meanwhile by another request: one alert all the same
-    )
     if any(s.priority == Priority.URGENT for s in found):
         announce_urgent(patient)  # sent once this transaction commits
     return evaluation
+
+
+def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
+    """Store `found` as alerts: a day signal once per (kind, source, day); an episode as
+    the alert of the stored episode its days overlap, which moves its first and last day
+    (several overlapping become one: the oldest, keeping any acknowledgement and the
+    sends). Nothing stored is ever lost. Returns the priorities of the open alerts."""
+    stored = list(
+        Alert.objects.filter(patient=patient).only(
+            "kind", "source", "on", "until", "params", "priority", "acknowledged_at",
+            "acknowledged_by",
+        )
+    )  # fmt: skip
+    by_key = {(a.kind, a.source, a.on): a for a in stored}
+    new: list[Alert] = []
+    for signal in found:
+        if signal.episode:
+            matched = [
+                a
+                for a in stored
+                if a.kind == signal.kind
+                and a.source == signal.source
+                and a.pk is not None
+                and _overlaps(a, signal)
+            ]
+            if matched:
+                _update_episode(matched, signal)
+                continue
+        elif (signal.kind.value, signal.source, signal.on) in by_key:
+            alert = by_key[(signal.kind.value, signal.source, signal.on)]
+            if alert.params != signal.params:  # e.g. the opioid's name added to the day
+                alert.params = signal.params
+                alert.save(update_fields=["params"])
+            continue
+        alert = Alert(
+            patient=patient,
+            kind=signal.kind,
+            source=signal.source,
+            priority=signal.priority,
+            on=signal.on,
+            until=signal.until,
+            params=signal.params,
+        )
+        new.append(alert)
+    Alert.objects.bulk_create(new, ignore_conflicts=True)
+    live = [a for a in stored if a.pk is not None] + new
+    return [a.priority for a in live if a.acknowledged_at is None]
+
+
+def _overlaps(alert: Alert, signal: alert_rule.Signal) -> bool:
+    last = alert.until or alert.on
+    return alert.on <= (signal.until or signal.on) and signal.on <= last
+
+
+def _update_episode(matched: list[Alert], signal: alert_rule.Signal) -> None:
+    keep, *joined = sorted(matched, key=lambda a: a.pk or 0)
+    if joined:
+        acknowledged = sorted(
+            (a for a in matched if a.acknowledged_at is not None),
+            key=lambda a: a.acknowledged_at,  # type: ignore[arg-type, return-value]
+        )
+        if keep.acknowledged_at is None and acknowledged:
+            keep.acknowledged_at = acknowledged[0].acknowledged_at
+            keep.acknowledged_by_id = acknowledged[0].acknowledged_by_id
+        gone = [a.pk for a in joined]
+        Notification.objects.filter(alert_id__in=gone).update(alert=keep)
+        Alert.objects.filter(pk__in=gone).delete()
+        for alert in joined:
+            alert.pk = None  # no longer stored: counted no more
+    keep.on, keep.until, keep.params = signal.on, signal.until, signal.params
+    keep.save(update_fields=["on", "until", "params", "acknowledged_at", "acknowledged_by"])
 
 
 def store_alert_counts(patient_id: int) -> None:
@@ -111,10 +183,17 @@ def store_alert_counts(patient_id: int) -> None:
     )
 
 
-def today_values(days: list[Day], evaluation: rule.Evaluation, today: dt.date) -> dict[str, Any]:
+def today_values(
+    days: list[Day],
+    evaluation: rule.Evaluation,
+    today: dt.date,
+    spans: side_effects.Spans | None = None,
+) -> dict[str, Any]:
     """What the summary keeps of today besides the facts: adherence, the day the dose
     settled (SPEC §12), and today's side effects as the patient is told them (SPEC §5)."""
-    stable = rule.stable_dose_day(dose_days(days, until=today), today)
+    first = evaluation.day_one
+    in_course = [d for d in dose_days(days, until=today) if first is None or d[0] >= first]
+    stable = rule.stable_dose_day(in_course, evaluation.stopped_on or today)
     return {
         "adherence": Decimal(evaluation.adherence.numerator) / evaluation.adherence.denominator
         if evaluation.adherence is not None
@@ -124,7 +203,7 @@ def today_values(days: list[Day], evaluation: rule.Evaluation, today: dt.date) -
         else None,
         "side_effects": [
             {"effect": s.effect.value, "state": s.state.value, "present": s.present}
-            for s in side_effects.today(days, today)
+            for s in side_effects.today(days, today, spans)
             if s.state is not None  # today() keeps only these; said for the type checker
         ],
         "recent": recent(days, evaluation.outcome, today),

@@ -27,6 +27,11 @@ def badge(ev: Evaluation) -> str:
 
 
 @register.filter
+def stopped_words(ev: Evaluation) -> str:
+    return explain.stopped_words(ev)
+
+
+@register.filter
 def explanation(ev: Evaluation) -> str:
     return explain.explanation(ev)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from ..formatting import short_day
 from ..forms.patient import (
     DiaryForm,
     EnrolmentForm,
+    GapForm,
     PGICForm,
     ReminderForm,
     initial_from_entry,
@@ -45,8 +47,9 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     entries = DailyEntry.objects.for_patient(patient)
     saved = existing = evaluation = None
     if request.method == "POST":
-        form = DiaryForm(request.POST, earliest=earliest, latest=latest)
         day = _posted_day(request.POST.get("date"), day, earliest, latest)
+        asks = asks_dose(patient, patient.status(), day)
+        form = DiaryForm(request.POST, earliest=earliest, latest=latest, asks_dose=asks)
         if form.is_valid():
             day = form.cleaned_data["date"]
             try:
@@ -87,11 +90,13 @@ def _today_context(
         upcoming = Prescription.objects.filter(patient=patient, start_date__gt=today).active()
         return upcoming.order_by("start_date", "id").first()
 
+    evaluation = evaluation or patient.status()
     return {
         "stop_advice": lambda: diary_service.stop_advice_due(patient),
         "day": day,
         "is_today": day == today,
-        "evaluation": evaluation or patient.status(),
+        "evaluation": evaluation,
+        "gap_form": GapForm(initial={"after": evaluation.gap_question}),
         "form": form,
         "next_step": next_step,
         "sleep_choices": SLEEP_CHOICES,
@@ -115,9 +120,24 @@ def _fresh_form(
 ) -> tuple[DiaryForm, DailyEntry | None]:
     """The diary form for `day`: the saved entry, or the prescription's defaults."""
     earliest, latest = patient.editable_days()
-    prescription = Prescription.objects.filter(patient=patient).current_on(day)
+    asks = asks_dose(patient, patient.status(), day)
+    prescription = Prescription.objects.filter(patient=patient).current_on(day) if asks else None
     initial = _initial(day, existing, prescription)
-    return DiaryForm(initial=initial, earliest=earliest, latest=latest), existing
+    form = DiaryForm(initial=initial, earliest=earliest, latest=latest, asks_dose=asks)
+    return form, existing
+
+
+def asks_dose(patient: Patient, evaluation: Any, day: dt.date) -> bool:
+    """Whether the diary asks for the dose on `day` (SPEC §4): not while stopped, unless
+    the day falls in the course that ended, the patient said they restarted, or the
+    clinician has prescribed again since."""
+    stopped_on = evaluation.stopped_on
+    if not evaluation.stopped or stopped_on is None or day <= stopped_on:
+        return True
+    if patient.restart_reported_on is not None and patient.restart_reported_on >= stopped_on:
+        return True
+    since = Q(start_date__gt=stopped_on) | Q(created_at__date__gt=stopped_on)
+    return Prescription.objects.filter(patient=patient).active().filter(since).exists()
 
 
 def _requested_day(
