@@ -162,7 +162,7 @@ def _gaps(
         return
     ends = [*dates[1:], today]
     for before, after in zip(dates, ends, strict=True):
-        day, empty = before + dt.timedelta(days=1), []
+        day, empty = before + dt.timedelta(days=1), list[dt.date]()
         while day < after:
             if course_rule.in_spans(day, stopped):
                 yield from _gap(empty, before, closed=True)
