@@ -30,7 +30,7 @@ def test_the_record_shows_the_evaluation_alerts_diary_and_notes(
         "tramadol",
         "Bad flare",
         "Clinician notes",
-        "Reviews",
+        "Courses and reviews",
         "Prescriptions",
         'id="trends-data"',
     ):

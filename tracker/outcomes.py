@@ -2,12 +2,16 @@
 and the 12-week review, the shares responding, partial, no response, worse and insufficient
 data, overall, by condition and by dose at review, each with its 95 % Wilson interval;
 median days to a stable dose; adherence. A group of fewer than 5 patients shows "< 5",
-never figures. Four queries whatever the clinic's size: aggregated in the database (counts
-per group), never a loop over patients or diaries.
+never figures, and when one group of a breakdown is hidden the next smallest is hidden too,
+so no hidden count can be worked out by subtracting from the total. Four queries whatever
+the clinic's size: aggregated in the database (counts per group), never a loop over
+patients or diaries.
 
-A patient counts at a review point once its day has come: with the verdict recorded at
-the review (its snapshot), or, not yet reviewed, the verdict their diary gives now. The
-verdict is the one judged before a PGIC discordance was noted (SPEC §4's thresholds)."""
+A patient counts at a review point of their current course once its day has come: with the
+verdict recorded at the review (its snapshot), or, not yet reviewed, the verdict their diary
+gives now; patients who stopped LDN before it are a share of their own ("stopped before
+week 6"). The verdict is the one judged before a PGIC discordance was noted (SPEC §4's
+thresholds). "By dose at review" is the dose in force on the review day, never today's."""
 
 from __future__ import annotations
 
@@ -17,8 +21,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Case, Count, F, Q, Value, When
+from django.db.models.functions import Greatest
 from django.db.models.fields.json import KT
+from django.utils.translation import gettext as _
 
 from .formatting import plain_number
 from .models import Clinic, ClinicalReview, Condition, PatientSummary
@@ -35,11 +41,12 @@ VERDICTS = [
     Verdict.INSUFFICIENT_DATA,
 ]
 SMALLEST_GROUP = 5
+STOPPED = "stopped"  # the share who stopped LDN before the review point
 
 
 @dataclass(frozen=True)
 class Share:
-    verdict: Verdict
+    verdict: str  # a Verdict, or STOPPED
     label: str
     count: int
     share: float
@@ -54,10 +61,11 @@ class Group:
     name: str
     n: int
     shares: list[Share]
+    suppressed: bool = False  # hidden so that a smaller hidden group cannot be derived
 
     @property
     def too_small(self) -> bool:
-        return self.n < SMALLEST_GROUP
+        return self.n < SMALLEST_GROUP or self.suppressed
 
 
 @dataclass(frozen=True)
@@ -86,31 +94,47 @@ class Outcomes:
         return self.started < SMALLEST_GROUP
 
 
-def _verdict(raw: str | None) -> Verdict:
+def _verdict(raw: str | None) -> str:
     try:
         verdict = Verdict(raw) if raw else Verdict.INSUFFICIENT_DATA
     except ValueError:
         verdict = Verdict.INSUFFICIENT_DATA
     # An old snapshot without the judged verdict may say "discordant": partial or none.
-    return Verdict.NO_RESPONSE if verdict == Verdict.DISCORDANT else verdict
+    return (Verdict.NO_RESPONSE if verdict == Verdict.DISCORDANT else verdict).value
 
 
-def _group(name: str, counts: dict[Verdict, int]) -> Group:
+def _group(name: str, counts: dict[str, int], week: int) -> Group:
     n = sum(counts.values())
     shares = []
-    for verdict in VERDICTS:
+    labels = {v.value: str(VERDICT_LABELS[v]) for v in VERDICTS}
+    labels[STOPPED] = _("Stopped before week %(week)s") % {"week": week}
+    for verdict, label in labels.items():
         count = counts.get(verdict, 0)
         low, high = wilson(count, n)
-        shares.append(
-            Share(verdict, str(VERDICT_LABELS[verdict]), count, count / n if n else 0.0, low, high)
-        )
+        shares.append(Share(verdict, label, count, count / n if n else 0.0, low, high))
     return Group(name, n, shares)
 
 
+def suppress(groups: list[Group]) -> list[Group]:
+    """Secondary suppression: when exactly one group of a breakdown is too small to show,
+    the next smallest is hidden too, so the total minus the shown groups reveals nothing."""
+    hidden = [g for g in groups if g.too_small]
+    shown = sorted((g for g in groups if not g.too_small), key=lambda g: (g.n, g.name))
+    if len(hidden) != 1 or not shown:
+        return groups
+    also = shown[0]
+    return [Group(g.name, g.n, g.shares, True) if g is also else g for g in groups]
+
+
 def clinic_outcomes(clinic: Clinic, today: dt.date) -> Outcomes:
-    # Query 1: the reviews recorded, counted per point, condition, dose and verdict.
+    # Query 1: the reviews recorded in each patient's current course, counted per point,
+    # condition, dose and verdict.
     recorded = (
-        ClinicalReview.objects.filter(patient__user__clinic=clinic, point__in=POINTS)
+        ClinicalReview.objects.filter(
+            patient__user__clinic=clinic,
+            point__in=POINTS,
+            course=Greatest(F("patient__summary__course"), Value(1)),
+        )
         .values(
             "point",
             "patient__condition",
@@ -119,25 +143,45 @@ def clinic_outcomes(clinic: Clinic, today: dt.date) -> Outcomes:
         )
         .annotate(n=Count("id"))
     )
-    # Query 2: the reviews due and not yet recorded, from the stored summaries.
-    due = (
-        PatientSummary.objects.filter(
-            patient__user__clinic=clinic, review_point__in=POINTS, review_on__lte=today
+    # Query 2: from the stored summaries, the reviews due and not yet recorded, and the
+    # patients whose current course stopped (with when, for "stopped before week 6").
+    stopped = Q(ended_on__isnull=False)
+    summary_rows = (
+        PatientSummary.objects.filter(patient__user__clinic=clinic)
+        .filter(
+            Q(review_point__in=POINTS, review_on__lte=today, ended_on__isnull=True)
+            | (stopped & Q(day_one__isnull=False))
         )
-        .values("review_point", "patient__condition", "judged", "dose_mg")
+        .values(
+            "review_point",
+            "patient__condition",
+            "judged",
+            "review_dose",
+            first=Case(When(stopped, then=F("day_one"))),
+            ended=F("ended_on"),
+            stop_dose=Case(When(stopped, then=F("dose_mg"))),
+        )
         .annotate(n=Count("id"))
     )
-    rows: list[tuple[int, str, str | None, object, int]] = [
-        (r["point"], r["patient__condition"], r["judged"], r["dose"], r["n"]) for r in recorded
+    rows: list[tuple[int, str, str, object, int]] = [
+        (r["point"], r["patient__condition"], _verdict(r["judged"]), r["dose"], r["n"])
+        for r in recorded
     ]
-    rows += [
-        (r["review_point"], r["patient__condition"], r["judged"], r["dose_mg"], r["n"]) for r in due
-    ]
-    overall: dict[int, dict[Verdict, int]] = defaultdict(lambda: defaultdict(int))
-    by_condition: dict[tuple[int, str], dict[Verdict, int]] = defaultdict(lambda: defaultdict(int))
-    by_dose: dict[tuple[int, str], dict[Verdict, int]] = defaultdict(lambda: defaultdict(int))
-    for point, condition, judged, dose, n in rows:
-        verdict = _verdict(judged)
+    for r in summary_rows:
+        if r["ended"] is None:
+            rows.append(
+                (r["review_point"], r["patient__condition"], _verdict(r["judged"]),
+                 r["review_dose"], r["n"])
+            )  # fmt: skip
+            continue
+        for point, week in POINTS.items():
+            nominal = r["first"] + dt.timedelta(days=week * 7 - 1)
+            if r["ended"] < nominal and point >= r["review_point"]:  # not reviewed there
+                rows.append((point, r["patient__condition"], STOPPED, r["stop_dose"], r["n"]))
+    overall: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_condition: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_dose: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for point, condition, verdict, dose, n in rows:
         overall[point][verdict] += n
         by_condition[(point, condition)][verdict] += n
         by_dose[(point, _dose(dose))][verdict] += n
@@ -148,18 +192,24 @@ def clinic_outcomes(clinic: Clinic, today: dt.date) -> Outcomes:
             PointOutcomes(
                 point=point,
                 week=week,
-                overall=_group(f"All patients at week {week}", overall[point]),
-                by_condition=sorted(
-                    (
-                        _group(str(conditions.get(c, c)), v)
-                        for (p, c), v in by_condition.items()
-                        if p == point
-                    ),
-                    key=lambda g: (-g.n, g.name),
+                overall=_group(
+                    _("All patients at week %(week)s") % {"week": week}, overall[point], week
                 ),
-                by_dose=sorted(
-                    (_group(f"{d} mg", v) for (p, d), v in by_dose.items() if p == point),
-                    key=lambda g: _dose_order(g.name),
+                by_condition=suppress(
+                    sorted(
+                        (
+                            _group(str(conditions.get(c, c)), v, week)
+                            for (p, c), v in by_condition.items()
+                            if p == point
+                        ),
+                        key=lambda g: (-g.n, g.name),
+                    )
+                ),
+                by_dose=suppress(
+                    sorted(
+                        (_group(f"{d} mg", v, week) for (p, d), v in by_dose.items() if p == point),
+                        key=lambda g: _dose_order(g.name),
+                    )
                 ),
             )
         )

@@ -44,6 +44,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "attention": (
         F("has_urgent").asc(),
         F("due").asc(),
+        F("stopped").asc(),  # a stopped patient after those still on LDN (SPEC §4)
         F("summary__last_entry").asc(nulls_first=True),
         *NAME,
     ),
@@ -81,7 +82,10 @@ class PanelRow:
 
     @property
     def not_logging(self) -> bool:
-        return self.silent_days is None or self.silent_days >= NOT_LOGGING_DAYS
+        """3 whole days or more without an entry before today (SPEC §5); not while stopped."""
+        if self.status.stopped:
+            return False
+        return self.silent_days is None or self.silent_days > NOT_LOGGING_DAYS
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,11 @@ def patients(
     """The clinician's patients, filtered (to count them), and in the panel's order."""
     mine = Patient.objects.visible_to(clinician)
     today, silent_from = _local_dates(mine)
-    due = Q(summary__day_one__isnull=False, summary__review_on__lte=today)
-    silent = Q(summary__last_entry__isnull=True) | Q(summary__last_entry__lte=silent_from)
+    stopped = Q(summary__ended_on__isnull=False)
+    due = Q(summary__day_one__isnull=False, summary__review_on__lte=today) & ~stopped
+    silent = (Q(summary__last_entry__isnull=True) | Q(summary__last_entry__lte=silent_from)) & (
+        ~stopped
+    )
     found = mine
     for word in q.split():
         found = found.filter(
@@ -116,6 +123,8 @@ def patients(
         found = found.filter(due)
     if filters.get("silent"):
         found = found.filter(silent)
+    if filters.get("stopped"):
+        found = found.filter(stopped)
     # What a row does not show stays in the database (the widest columns).
     ordered = (
         found.select_related("user", "summary")
@@ -125,6 +134,7 @@ def patients(
                 When(summary__urgent_alerts__gt=0, then=0), default=1, output_field=IntegerField()
             ),
             due=Case(When(due, then=0), default=1, output_field=IntegerField()),
+            stopped=Case(When(stopped, then=1), default=0, output_field=IntegerField()),
         )
     )
     return found, ordered.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
@@ -179,7 +189,8 @@ def _local_dates(mine: QuerySet[Patient]) -> tuple[Case, Case]:
         today = diary_date_at(now.astimezone(zoneinfo.ZoneInfo(zone)), boundary)
         where = Q(time_zone=zone, day_boundary=boundary)
         todays.append(When(where, then=Value(today)))
-        silents.append(When(where, then=Value(today - dt.timedelta(days=NOT_LOGGING_DAYS))))
+        # 3 whole days before today without an entry: the last one 4 or more days ago.
+        silents.append(When(where, then=Value(today - dt.timedelta(days=NOT_LOGGING_DAYS + 1))))
     never = Value(dt.date.min)
     return (
         Case(*todays, default=never, output_field=DateField()),

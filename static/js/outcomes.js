@@ -2,7 +2,7 @@
    Chart.js did not load, the table above it says the same. */
 (function () {
   "use strict";
-  const COLORS = ["#1d6b3a", "#7fb069", "#b0b0b0", "#a4262c", "#6c7a89"];
+  const COLORS = ["#1d6b3a", "#7fb069", "#b0b0b0", "#a4262c", "#6c7a89", "#3b4f8f"];
 
   function draw() {
     const figure = document.getElementById("outcomes-chart");

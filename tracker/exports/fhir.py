@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..models import DailyEntry, Patient
-from ..review.explain import PGIC_CHOICES
+from ..review.explain import PGIC_CHOICES, stopped_words
 
 NAMESPACE = uuid.UUID("8f6d2c1e-5b7a-4f0e-9a3c-2d1b0c9e8f7a")  # this product's, fixed
 UCUM = "http://unitsofmeasure.org"
@@ -94,9 +94,13 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
 
 
 def medication_requests(patient: Patient, subject: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """One per prescription step. While LDN is stopped (SPEC §4), the steps still in force
+    are `stopped`, with the day and the reason."""
     today = patient.diary_today()
     steps = list(patient.prescriptions.order_by("start_date", "id"))
     active = [rx for rx in steps if rx.replaced_at is None]
+    evaluation = patient.status(today)
+    stopped = stopped_words(evaluation) if evaluation.stopped else ""
     for rx in steps:
         if rx.replaced_at is not None:
             status = "cancelled"
@@ -105,12 +109,14 @@ def medication_requests(patient: Patient, subject: dict[str, str]) -> Iterator[d
         ):
             status = "completed"
         else:
-            status = "active"
+            status = "stopped" if stopped else "active"
         dose = {"value": _number(rx.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"}
+        reason = {"statusReason": {"text": stopped}} if status == "stopped" else {}
         yield {
             "resourceType": "MedicationRequest",
             "id": resource_id("prescription", rx.pk),
             "status": status,
+            **reason,
             "intent": "order",
             "medicationCodeableConcept": NALTREXONE,
             "subject": subject,

@@ -15,9 +15,11 @@ from ..models import (
     ClinicalReview,
     DailyEntry,
     EntryRevision,
+    GapAnswer,
     Patient,
     PGICAnswer,
     Prescription,
+    TreatmentStop,
     User,
 )
 from ..services.status import refresh_patient
@@ -38,6 +40,10 @@ def _time(text: str | None) -> dt.time | None:
 
 def _moment(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
+
+
+def _maybe_date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _maybe_moment(text: str | None) -> dt.datetime | None:
@@ -78,6 +84,7 @@ def import_patient(
         baseline_pain=about["baseline_pain"],
         baseline_mood=about["baseline_mood"],
         baseline_fatigue=about["baseline_fatigue"],
+        restart_reported_on=_maybe_date(about.get("restart_reported_on")),
     )
     from_clinic = about.get("clinic") or "the previous clinic"
 
@@ -115,18 +122,38 @@ def import_patient(
         )
     for answer in data["pgic"]:
         answered = PGICAnswer.objects.create(
-            patient=patient, review_point=answer["review_point"], value=answer["value"],
+            patient=patient, course=answer.get("course", 1), review_point=answer["review_point"],
+            value=answer["value"],
             answered_on=_date(answer["answered_on"]),
         )  # fmt: skip
         PGICAnswer.objects.filter(pk=answered.pk).update(answered_at=_moment(answer["answered_at"]))
+    recorded_reviews = {}
     for review in data["reviews"]:
         recorded = ClinicalReview.objects.create(
-            patient=patient, point=review["point"], outcome=review["outcome"],
+            patient=patient, course=review.get("course", 1), point=review["point"],
+            outcome=review["outcome"],
             next_week=review["next_week"], snapshot={"review_week": review["review_week"]},
             recorded_elsewhere=f"{review['recorded_by'] or 'a clinician'} at {from_clinic}",
         )  # fmt: skip
         ClinicalReview.objects.filter(pk=recorded.pk).update(
             recorded_at=_moment(review["recorded_at"])
+        )
+        recorded_reviews[(recorded.course, recorded.point)] = recorded
+    for stop in data.get("stops", []):
+        by_review = stop.get("review")
+        review = (
+            recorded_reviews.get((by_review["course"], by_review["point"])) if by_review else None
+        )
+        if stop["reason"] == "review" and review is None:
+            continue  # a stop whose review did not come along cannot stand alone
+        TreatmentStop.objects.create(
+            patient=patient, on=_date(stop["on"]), reason=stop["reason"], review=review,
+            reported_by=user if stop["reason"] == "patient" else None,
+            confirmed_at=None,
+        )  # fmt: skip
+    for answer in data.get("gap_answers", []):
+        GapAnswer.objects.create(
+            patient=patient, after=_date(answer["after"]), kept_taking=answer["kept_taking"]
         )
     refresh_patient(patient)
     return patient

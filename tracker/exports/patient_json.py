@@ -1,5 +1,6 @@
 """All of a patient's own data as JSON (SPEC §8): their profile, the diary with every
-revision, prescriptions and titration steps, PGIC answers and their reviews' outcomes.
+revision, prescriptions and titration steps, PGIC answers and their reviews' outcomes, and
+their treatment courses with the stops and answers they come from (SPEC §4).
 Streamed. The same file moves a patient to another clinic (`manage.py import_patient_json`,
 exports/importing.py), so it holds exactly what is needed to rebuild the diary and its
 history, and says who recorded each version: the patient, or their clinic."""
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from .. import treatment
 from ..models import DailyEntry, EntryRevision, Patient
 
 FORMAT = "ldn-tracker-patient"
@@ -39,7 +41,8 @@ def _by(patient: Patient, user_id: int | None) -> str | None:
 def profile(patient: Patient) -> dict[str, Any]:
     user = patient.user
     fields = ["condition", "primary_outcome", "time_zone", "day_boundary", "enrolled_on",
-              "baseline_pain", "baseline_mood", "baseline_fatigue"]  # fmt: skip
+              "baseline_pain", "baseline_mood", "baseline_fatigue",
+              "restart_reported_on"]  # fmt: skip
     return {
         "email": user.email,
         "first_name": user.first_name,
@@ -64,12 +67,13 @@ def prescriptions(patient: Patient) -> list[dict[str, Any]]:
 def pgic(patient: Patient) -> list[dict[str, Any]]:
     return [
         {
+            "course": a.course,
             "review_point": a.review_point,
             "value": a.value,
             "answered_on": _plain(a.answered_on),
             "answered_at": _plain(a.answered_at),
         }
-        for a in patient.pgic_answers.order_by("review_point")
+        for a in patient.pgic_answers.order_by("course", "review_point")
     ]
 
 
@@ -78,6 +82,7 @@ def reviews(patient: Patient) -> list[dict[str, Any]]:
     clinician's note and working stay with the clinic)."""
     return [
         {
+            "course": r.course,
             "point": r.point,
             "review_week": r.snapshot.get("review_week"),
             "outcome": r.outcome,
@@ -85,8 +90,40 @@ def reviews(patient: Patient) -> list[dict[str, Any]]:
             "recorded_by": r.recorded_by.display_name if r.recorded_by else r.recorded_elsewhere,
             "next_week": r.next_week,
         }
-        for r in patient.reviews.select_related("recorded_by").order_by("point")
+        for r in patient.reviews.select_related("recorded_by").order_by("course", "point")
     ]
+
+
+def stops(patient: Patient) -> list[dict[str, Any]]:
+    """The stops recorded: by a review (named by its course and point) or by the patient."""
+    return [
+        {
+            "on": s.on.isoformat(),
+            "reason": s.reason,
+            "review": {"course": s.review.course, "point": s.review.point} if s.review else None,
+            "reported_at": _plain(s.reported_at),
+            "confirmed_at": _plain(s.confirmed_at),
+        }
+        for s in patient.stops.select_related("review")
+    ]
+
+
+def gap_answers(patient: Patient) -> list[dict[str, Any]]:
+    return [
+        {
+            "after": a.after.isoformat(),
+            "kept_taking": a.kept_taking,
+            "answered_at": _plain(a.answered_at),
+        }
+        for a in patient.gap_answers.order_by("after")
+    ]
+
+
+def courses(patient: Patient) -> list[dict[str, Any]]:
+    """The courses as worked out from all the above (SPEC §4), for the reader's convenience."""
+    today = patient.diary_today()
+    days = [d for d in DailyEntry.objects.for_patient(patient).days() if d.date <= today]
+    return treatment.as_json(treatment.course_history(patient, days, today))
 
 
 def entry(patient: Patient, e: DailyEntry) -> dict[str, Any]:
@@ -121,6 +158,9 @@ def stream(patient: Patient, exported_at: dt.datetime) -> Iterator[str]:
         "prescriptions": prescriptions(patient),
         "pgic": pgic(patient),
         "reviews": reviews(patient),
+        "stops": stops(patient),
+        "gap_answers": gap_answers(patient),
+        "courses": courses(patient),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "diary": ['
     entries = (

@@ -26,6 +26,7 @@ class PanelFilters(forms.Form):
     alerts = forms.BooleanField(label=_("Open alerts"), required=False)
     review = forms.BooleanField(label=_("Review due"), required=False)
     silent = forms.BooleanField(label=_("Not logging"), required=False)
+    stopped = forms.BooleanField(label=_("Stopped LDN"), required=False)
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
     page = forms.IntegerField(min_value=1, required=False)
 

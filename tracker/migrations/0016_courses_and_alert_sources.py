@@ -244,5 +244,15 @@ class Migration(migrations.Migration):
             model_name='treatmentstop',
             constraint=models.CheckConstraint(condition=models.Q(('confirmed_at__isnull', True), ('confirmed_by__isnull', False), _connector='OR'), name='stop_confirmed_by_someone'),
         ),
+        migrations.AddField(
+            model_name='patientsummary',
+            name='review_dose',
+            field=models.DecimalField(decimal_places=1, max_digits=3, null=True),
+        ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='action',
+            field=models.CharField(choices=[('view_panel', 'Viewed the patient panel'), ('view_record', 'Viewed a patient record'), ('view_charts', "Viewed a patient's charts"), ('view_review', "Opened a patient's review"), ('view_prescription', "Opened a patient's prescription"), ('print_summary', 'Printed a summary'), ('export_csv', 'Exported the diary as CSV'), ('export_json', 'Downloaded all their data (JSON)'), ('export_fhir', 'Exported the diary as FHIR'), ('save_entry', 'Saved a diary entry'), ('answer_pgic', 'Answered the review question'), ('answer_enrolment', 'Answered the enrolment questions'), ('read_stop_advice', 'Read the advice after stopping LDN'), ('report_stop', 'Reported stopping LDN'), ('report_restart', 'Reported restarting LDN'), ('answer_gap', 'Said whether LDN was taken while not logging'), ('confirm_stop', "Confirmed a patient's stop"), ('acknowledge_alert', 'Acknowledged an alert'), ('record_review', 'Recorded a review'), ('add_note', 'Added a clinician note'), ('change_prescription', 'Changed a prescription'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Failed to sign in'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out after failed sign-ins'), ('password_reset', 'Reset their password'), ('mfa_enabled', 'Turned on two-factor sign-in'), ('mfa_disabled', 'Turned off two-factor sign-in'), ('mfa_used', 'Used the second factor'), ('mfa_failed', 'Entered a wrong second-factor code'), ('mfa_recovery_codes', 'Made new recovery codes'), ('invite_sent', 'Sent an invite'), ('invite_resent', 'Resent an invite'), ('invite_revoked', 'Revoked an invite'), ('invite_accepted', 'Accepted an invite'), ('account_deactivated', 'Deactivated an account'), ('account_reactivated', 'Reactivated an account'), ('patient_assigned', 'Assigned a patient to a clinician'), ('clinic_created', 'Created a clinic')], max_length=30),
+        ),
         migrations.RunPython(forward, migrations.RunPython.noop),
     ]

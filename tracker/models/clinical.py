@@ -311,6 +311,7 @@ class PatientSummary(models.Model):
     gap_before = models.PositiveIntegerField(null=True)
     retitration = models.BooleanField(default=False)
     gap_question = models.DateField(null=True)
+    review_dose = models.DecimalField(max_digits=3, decimal_places=1, null=True)  # SPEC §12
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -320,7 +321,7 @@ class PatientSummary(models.Model):
         "outcome", "day_one", "dose_mg", "dose_since", "taken_days", "last_entry",
         "review_point", "review_week", "nominal", "review_on", "substantial", "pgic",
         "course", "last_dose", "ended_on", "end_reason", "paused_since", "gap_before",
-        "retitration", "gap_question",
+        "retitration", "gap_question", "review_dose",
     )  # fmt: skip
 
     @classmethod

@@ -235,6 +235,7 @@ class Facts:
     gap_before: int | None = None  # days without a dose before this course's day 1
     retitration: bool = False  # restarted after a lapse or a long stop
     gap_question: dt.date | None = None  # "did you keep taking LDN?" after this dose day
+    review_dose: Decimal | None = None  # the dose taken on or last before the review day
 
     @property
     def stopped(self) -> bool:
@@ -300,7 +301,8 @@ def facts(
         return Facts(**common)
     nominal = date_of_day(first, week * 7)
     on = review_date(doses, nominal)
-    common |= dict(nominal=nominal, review_on=on)
+    then = [mg for day, mg in doses if day <= on]
+    common |= dict(nominal=nominal, review_on=on, review_dose=then[-1] if then else None)
     b = course_baseline(days, outcome, found, enrolment_answer)
     window = evaluation_window(days, outcome, on)
     if b is None or window.mean is None:

@@ -118,9 +118,16 @@ def panel_cells(row: Any) -> SafeString:
     if ev.review_due:
         status = f"{w['review_due']} · {status}"
     kind = escape(ev.verdict or ev.phase)
-    if ev.started:
+    if ev.stopped:
+        status = escape(explain.stopped_words(ev))
+        week = escape(_("stopped"))
+        dose = f"{escape(plain_number(ev.dose_mg))} mg"
+    elif ev.started:
         week = escape(_("week %(n)s") % {"n": ev.week})
         dose = f"{escape(plain_number(ev.dose_mg))} mg, {ev.days_on_dose} d"
+        if ev.paused_since:
+            paused = _("paused since %(day)s") % {"day": short_day(ev.paused_since, weekday=False)}
+            week += f' <span class="flag">{escape(paused)}</span>'
     else:
         week, dose = w["not_started"], "–"
     if row.open_alerts:

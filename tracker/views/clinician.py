@@ -34,6 +34,7 @@ from ..review.intervals import n_of_1
 from ..review.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
+from ..treatment import course_history
 from .sorting import Sorting, kept
 
 DIARY_DAYS = 56
@@ -72,7 +73,7 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
     audit.record(actor=clinician, action=AuditAction.VIEW_PANEL, ip=client_ip(request))
     sorting = Sorting(
         here=reverse("clinician_panel"),
-        kept=kept(request.GET, ("q", "alerts", "review", "silent")),
+        kept=kept(request.GET, ("q", "alerts", "review", "silent", "stopped")),
         sort=found.sort,
         default=panel_query.DEFAULT_SORT,
     )
@@ -83,7 +84,7 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
         "rows": found.rows,
         "found": found,
         "filters": filters,
-        "filtered": any(chosen.get(k) for k in ("q", "alerts", "review", "silent")),
+        "filtered": any(chosen.get(k) for k in ("q", "alerts", "review", "silent", "stopped")),
         "columns": columns,
         "attention_url": link(sort=None, page=None),
         "previous_url": link(page=page.previous_page_number()) if page.has_previous() else "",
@@ -121,19 +122,27 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
     before, during = n_of_1(
         days, evaluation.outcome, evaluation.day_one if from_diary else None, window
     )
+    history = course_history(patient, [d for d in days if d.date <= today], today)
+    alerts = list(
+        patient.alerts.select_related("acknowledged_by").order_by(
+            "acknowledged_at", "priority", "-on", "kind", "id"
+        )
+    )
+    # Open urgent alerts lead the page, above status and charts (SPEC §5).
+    urgent = [a for a in alerts if a.urgent and a.acknowledged_at is None]
     context = {
         "patient": patient,
         "evaluation": evaluation,
-        "side_effects": side_effects.today(days, today),
+        "side_effects": side_effects.today(days, today, history.spans),
         "baseline_interval": before,
         "window_interval": during,
-        "alerts": patient.alerts.select_related("acknowledged_by").order_by(
-            "acknowledged_at", "priority", "-on", "kind", "id"
-        ),
+        "urgent_alerts": urgent,
+        "alerts": [a for a in alerts if a not in urgent],
         # The last 8 weeks from the diary already loaded, newest first (no second query).
         "entries": [d for d in reversed(days) if first <= d.date <= today],
         "notes": patient.clinician_notes.select_related("author"),
-        "reviews": patient.reviews.select_related("recorded_by"),
+        "courses": history.rows,
+        "unconfirmed_stops": history.unconfirmed,
         "prescriptions": patient.prescriptions.select_related("set_by").order_by(
             "-start_date", "-id"
         ),
@@ -191,7 +200,13 @@ def record_review(request: HtmxHttpRequest, pk: int, *, clinician: User) -> Http
     patient = _patient(request, clinician, pk, AuditAction.VIEW_REVIEW)
     evaluation = patient.status()
     initial = {"point": evaluation.review_point, "next_week": _next_week(evaluation.week)}
-    form = ReviewForm(request.POST or None, current_week=evaluation.week or 0, initial=initial)
+    form = ReviewForm(
+        request.POST or None,
+        current_week=evaluation.week or 0,
+        today=evaluation.today,
+        last_dose=evaluation.last_dose,
+        initial=initial | {"stop_on": evaluation.today},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             clinical.record_review(
@@ -286,9 +301,13 @@ def summary(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespon
     patient = _patient(request, clinician, pk, AuditAction.PRINT_SUMMARY)
     days = DailyEntry.objects.for_patient(patient).days()
     evaluation = patient.status()
+    history = course_history(
+        patient, [d for d in days if d.date <= evaluation.today], evaluation.today
+    )
     context = {
         "patient": patient,
         "evaluation": evaluation,
+        "courses": history.rows,
         "trends": charts.trends(days, evaluation, "12w"),
         "current": patient.prescriptions.current_on(evaluation.today),
         "prescriptions": patient.prescriptions.active().order_by("-start_date", "-id")[:8],
