@@ -18,6 +18,8 @@ def evaluate(
     enrolment_answer: int | None = None,
     pgic: dict[int, int] | None = None,
     reviews: Sequence[rule.Review] = (),
+    stops: Sequence[rule.Stop] = (),
+    answers: dict[dt.date, bool] | None = None,
 ) -> rule.Evaluation:
     point, week = rule.next_review(reviews)
     facts = rule.facts(
@@ -27,5 +29,8 @@ def evaluate(
         point=point,
         week=week,
         pgic=(pgic or {}).get(point),
+        stops=[s for s in stops if s.on <= today],
+        answers=answers,
+        today=today,
     )
     return rule.status(facts, today)

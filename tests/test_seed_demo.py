@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import io
 
 import pytest
@@ -98,6 +100,18 @@ def test_the_demo_raises_the_alerts_its_stories_need(seeded):
     assert "liver" in kinds("eli")
     assert "headache_run" in kinds("zoe")
     assert "not_logging" in kinds("nora")
+    assert "retitration" in kinds("june")
     assert "sleep" in kinds("sam")
     assert "review" in kinds("tom")
     assert kinds("felix") == set()
+
+
+def test_the_demo_has_a_patient_who_stopped_and_restarted(seeded):
+    from tracker.review.courses import End
+
+    june = Patient.objects.get(user__email=demo.email("june"))
+    evaluation = june.status()
+    assert evaluation.course == 2 and evaluation.retitration
+    assert evaluation.day_one == june.diary_today() - dt.timedelta(days=70 - 46)
+    stop = june.stops.get()
+    assert stop.reason == End.PATIENT and stop.confirmed

@@ -28,6 +28,8 @@ from .models import (
     Patient,
     PGICAnswer,
     Prescription,
+    StopReason,
+    TreatmentStop,
     User,
 )
 from .review import explain, rule
@@ -88,6 +90,7 @@ class Story:
     notes: dict[int, str] = field(default_factory=dict)
     pgic: int | None = None  # the answer given at the 6-week review point
     reviewed: str = ""  # the outcome of a 6-week review already recorded
+    off_days: tuple[int, int] | None = None  # (first, last) day off LDN after reporting a stop
     what: str = ""  # what the story shows, printed with the logins
     expect: str = ""  # the verdict (or phase) SPEC §4 gives this story on any day
 
@@ -184,6 +187,16 @@ STORIES = [
         expect="titration_incomplete",
     ),
     story(
+        "june", "June Ellis", Condition.FIBROMYALGIA, 0, treated_days=70,
+        doses=[(1, "1.5"), (8, "3.0"), (15, "4.5"), (46, "1.5"), (53, "3.0")],
+        severe_headache_days=set(), pain=glide(6.8, 5.6, 8, 60), off_days=(21, 45),
+        notes={20: "Headaches and awful dreams: stopping LDN for now.",
+               46: "Starting again at 1.5 mg as the clinic advised."},
+        what="stopped on day 20 (reported, confirmed), 25 days off, restarted: a second "
+        "course with its own day 1 and a re-titration alert",
+        expect="on_treatment",
+    ),
+    story(
         "felix", "Felix Wagner", Condition.FIBROMYALGIA, 0, treated_days=0, pre_days=5,
         start_in_days=2, pain=steady(6.5),
         what="not started yet: logging the baseline week, first dose in 2 days",
@@ -244,6 +257,8 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
             else dt.date.today() - dt.timedelta(days=story.treated_days + story.pre_days),
         )
         entries += _write_story(patient, story, clinicians[story.clinician], today)
+        if story.off_days:
+            _record_stop(patient, story, clinicians[story.clinician], today)
         if story.reviewed:
             _record_review(patient, story, clinicians[story.clinician])
         refresh_patient(patient)
@@ -327,6 +342,24 @@ def _record_review(patient: Patient, story: Story, clinician: User) -> None:
     ClinicalReview.objects.filter(pk=recorded.pk).update(recorded_at=when)
 
 
+def _record_stop(patient: Patient, story: Story, clinician: User, today: dt.date | None) -> None:
+    """The stop the patient reported the day before their days off, confirmed by their
+    clinician; the restart they reported on its first day."""
+    assert story.off_days is not None
+    today = today or patient.diary_today()
+    day_one = today - dt.timedelta(days=story.treated_days - 1)
+    first_off, last_off = (day_one + dt.timedelta(days=n - 1) for n in story.off_days)
+    reported = dt.datetime.combine(first_off, dt.time(9, 0), tzinfo=patient.zone)
+    stop = TreatmentStop.objects.create(
+        patient=patient, on=first_off - dt.timedelta(days=1), reason=StopReason.PATIENT,
+        reported_by=patient.user, confirmed_by=clinician,
+        confirmed_at=reported + dt.timedelta(hours=3),
+    )  # fmt: skip
+    TreatmentStop.objects.filter(pk=stop.pk).update(reported_at=reported)
+    patient.restart_reported_on = last_off + dt.timedelta(days=1)
+    patient.save(update_fields=["restart_reported_on"])
+
+
 def _prescription_steps(story: Story) -> list[tuple[int, str, str]]:
     days = sorted(
         {d for d, _ in story.doses} | ({story.morning_from} if story.morning_from else set())
@@ -347,8 +380,9 @@ def _entry(
     patient: Patient, story: Story, day: dt.date, number: int, rng: random.Random
 ) -> DailyEntry:
     treated = number >= 1
+    off = story.off_days is not None and story.off_days[0] <= number <= story.off_days[1]
     # Nobody is perfect: about one missed dose in 20, never on the first day.
-    taken = treated and (number == 1 or rng.random() > 0.05)
+    taken = treated and not off and (number == 1 or rng.random() > 0.05)
     mg = Decimal([m for d, m in story.doses if d <= max(number, 1)][-1])
     morning = story.morning_from is not None and number >= story.morning_from
     # Tonight's sleep follows yesterday's dose: the entry for day N reports "last night".

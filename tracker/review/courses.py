@@ -158,7 +158,10 @@ def courses(
         trailing_end = days[-1].date
         if stop is not None:
             close(stop.on, stop.reason)
-        elif gap_lapses(entries, last, trailing_end, answers.get(last)):
+        elif answers.get(last) is False or gap_lapses(
+            entries, last, trailing_end, answers.get(last)
+        ):
+            # "No, I did not keep taking it": asked only after 21 days, so a lapse.
             close(last, End.LAPSE)
         else:
             found.append(Course(len(found) + 1, start, last, None, None, after, gap))

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from ..forms.patient import (
     reminder_channels,
 )
 from ..models import AuditAction, DailyEntry, Patient, Prescription
+from ..review.courses import LAPSE_DAYS
 from ..review.rule import week_number
 from ..security.client_ip import client_ip
 from ..services import diary as diary_service
@@ -129,15 +129,30 @@ def _fresh_form(
 
 def asks_dose(patient: Patient, evaluation: Any, day: dt.date) -> bool:
     """Whether the diary asks for the dose on `day` (SPEC §4): not while stopped, unless
-    the day falls in the course that ended, the patient said they restarted, or the
-    clinician has prescribed again since."""
+    the day falls in the course that ended (before its stop, or its last dose day), the
+    patient said they restarted, or the clinician has prescribed again since."""
     stopped_on = evaluation.stopped_on
-    if not evaluation.stopped or stopped_on is None or day <= stopped_on:
+    if not evaluation.stopped or stopped_on is None:
+        return True
+    if day < stopped_on or day == evaluation.last_dose:
         return True
     if patient.restart_reported_on is not None and patient.restart_reported_on >= stopped_on:
         return True
-    since = Q(start_date__gt=stopped_on) | Q(created_at__date__gt=stopped_on)
-    return Prescription.objects.filter(patient=patient).active().filter(since).exists()
+    since = _stop_known_at(patient, evaluation)
+    return Prescription.objects.filter(patient=patient, created_at__gt=since).active().exists()
+
+
+def _stop_known_at(patient: Patient, evaluation: Any) -> dt.datetime:
+    """When the product learnt of the stop: the stop's report, the patient's "no" about a
+    gap, or the 21st day of a lapse (a prescription made after it is a new one)."""
+    stop = patient.stops.filter(on=evaluation.stopped_on).order_by("-reported_at").first()
+    if stop is not None:
+        return stop.reported_at
+    answer = patient.gap_answers.filter(after=evaluation.last_dose).first()
+    if answer is not None:
+        return answer.answered_at
+    day = evaluation.stopped_on + dt.timedelta(days=LAPSE_DAYS)
+    return dt.datetime.combine(day, dt.time(), tzinfo=patient.zone)
 
 
 def _requested_day(
