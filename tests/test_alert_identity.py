@@ -83,7 +83,7 @@ def test_joined_episodes_become_one_alert_keeping_the_acknowledgement(
     severe = [today - dt.timedelta(days=n) for n in (9, 8, 7, 5, 4, 3)]
     DailyEntry.objects.filter(patient=patient, date__in=severe).update(headache=3)
     refresh_patient(patient)
-    first, second = Alert.objects.filter(patient=patient, kind="headache_run").order_by("on")
+    first, _second = Alert.objects.filter(patient=patient, kind="headache_run").order_by("on")
     clinical.acknowledge_alert(alert=first, by=clinician)
     first.refresh_from_db()
     seen_at = first.acknowledged_at

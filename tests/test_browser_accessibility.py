@@ -63,12 +63,34 @@ def test_the_patients_pages(screen, patient):
     page.wait_for_url("**/diary/")
     for path in ("/diary/", "/history/", "/trends/", "/settings/", "/accounts/password/change/",
                  "/accounts/2fa/", "/accounts/sessions/", "/accounts/email/", "/offline/",
-                 "/enrolment/", "/card/"):  # fmt: skip
+                 "/enrolment/", "/card/", "/treatment/"):  # fmt: skip
         check(page, path, problems)
     page.goto("/diary/")
     page.get_by_role("button", name="Save today").click()
     page.locator("#error-summary").wait_for()
     check(page, None, problems, "diary with errors")
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_today_while_stopped_and_with_the_gap_question(screen, patient):
+    """The course's states on Today: the question about an unlogged gap, then stopped."""
+    from tracker.models import TreatmentStop
+    from tracker.services.status import refresh_patient
+
+    today = patient.diary_today()
+    for n in range(25, 32):
+        EntryFactory(patient=patient, date=today - dt.timedelta(days=n))
+    page, problems = screen(), {}
+    sign_in(page, "ada@example.org", PASSWORD)
+    page.wait_for_url("**/diary/")
+    page.locator("#gap-question").wait_for()
+    check(page, "/diary/", problems, "Today with the gap question")
+    TreatmentStop.objects.create(
+        patient=patient, on=today, reason="patient", reported_by=patient.user
+    )
+    refresh_patient(patient)
+    check(page, "/diary/", problems, "Today while stopped")
+    check(page, "/treatment/", problems, "restart page")
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 

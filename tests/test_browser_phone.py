@@ -44,7 +44,7 @@ def test_no_patient_page_is_wider_than_the_phone(browser, live_server, patient, 
     context, page = signed_in_phone(browser, live_server, viewport)
     for path in ("/diary/", f"/diary/?date={yesterday.isoformat()}", "/history/", "/trends/",
                  "/trends/?range=all", "/settings/", "/accounts/password/change/", "/accounts/2fa/",
-                 "/accounts/sessions/", "/accounts/email/", "/enrolment/"):  # fmt: skip
+                 "/accounts/sessions/", "/accounts/email/", "/enrolment/", "/treatment/"):  # fmt: skip
         page.goto(path)
         assert fits(page), (path, page.evaluate("document.documentElement.scrollWidth"))
         sign_out = page.get_by_role("button", name="Sign out", exact=True)

@@ -8,15 +8,13 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-import pytest
-
 from tracker.models import (
     Alert,
-    Patient,
     AuditEvent,
     ClinicalReview,
     DailyEntry,
     GapAnswer,
+    Patient,
     PatientSummary,
     TreatmentStop,
 )

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, F, Q, Value, When
-from django.db.models.functions import Greatest
 from django.db.models.fields.json import KT
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from .formatting import plain_number
