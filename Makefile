@@ -29,14 +29,16 @@ $(CHARTJS) $(AXE) &: package.json package-lock.json
 	touch $(CHARTJS) $(AXE)
 
 ## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:8000 with a
-## background worker and the schedule (Procfile.dev; Ctrl-C stops all three)
+## background worker and the schedule (deploy/supervisord-dev.conf: a process that dies is
+## started again; Ctrl-C stops all three)
 # The development server uses the local Chart.js so the demo works offline; production
 # defaults to the CDN (CHARTJS_SOURCE=cdn).
 run: export CHARTJS_SOURCE ?= local
 run: $(VENV)/.runtime $(CHARTJS)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/honcho start -f Procfile.dev
+	mkdir -p .run
+	LDN_RUN_DIR=$(CURDIR)/.run $(BIN)/supervisord -c deploy/supervisord-dev.conf
 
 ## test: install what the tests need and run the whole suite in parallel (DATABASE_URL picks
 ## the database, REDIS_URL the cache)

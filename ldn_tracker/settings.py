@@ -377,7 +377,19 @@ else:
     )
 # Two schedulers never both run where Redis can hold the lock; without it, sending stays
 # idempotent anyway (one row per message, written before sending).
-CRONTASK = {"REDIS_URL": REDIS_URL}
+# The schedule (`manage.py schedule`, tracker/scheduling.py): with Redis, one scheduler at a
+# time holds a lock it confirms every SCHEDULE_LOCK_REFRESH seconds; unconfirmed for
+# SCHEDULE_LOCK_TIMEOUT seconds, the lock lapses and another scheduler may take over.
+# `/health/` shows why a part failed only to a request bearing this token (the operator's).
+HEALTH_TOKEN = env_str("HEALTH_TOKEN") or ""
+# How often the scheduler sweeps the outbox (sends a worker never finished, or whose task
+# the queue lost) and queues the workers' heartbeat; a pending send this many seconds past
+# its time counts as lost.
+SWEEP_SECONDS = env_int("SWEEP_SECONDS", 120)
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 60)
+SEND_OVERDUE_SECONDS = env_int("SEND_OVERDUE_SECONDS", 30)
+SCHEDULE_LOCK_REFRESH = env_int("SCHEDULE_LOCK_REFRESH", 5)
+SCHEDULE_LOCK_TIMEOUT = env_int("SCHEDULE_LOCK_TIMEOUT", 10)
 # A send claimed by a worker that then died is tried again after this long.
 SEND_STALE_SECONDS = env_int("SEND_STALE_SECONDS", 600)
 

@@ -2,21 +2,25 @@
 `crontask` process enqueues these on time; workers run them). Every task is safe to run
 twice or at once in two workers: what it sends is a row first (services/notifications.py).
 
-Schedule (UTC; each task picks the clinics or patients whose local time has come):
+Schedule (UTC; each task picks the clinics or patients whose local time has come), run by
+`manage.py schedule` (scheduling.py), which also queues `worker_heartbeat` every minute:
 - every 5 minutes: reminders due now (each patient's own time zone and chosen time);
-- every 2 minutes: sends a worker never finished, urgent alerts not yet announced;
+- every 2 minutes (SWEEP_SECONDS): sends a worker never finished or the queue lost, urgent
+  alerts not yet announced;
 - every hour at :30: the nightly re-evaluation, for clinics where it is now 04:xx;
 - every hour at :00: the morning digest, for clinics where it is now 07:xx."""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 
 from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
-from .models import Clinic, Patient
+from .models import Clinic, Heartbeat, Patient
 from .services import clinician_notices, notifications, reminders
 from .services.status import refresh_everyone
 
@@ -38,6 +42,13 @@ def deliver_many(pks: list[int]) -> dict[str, int]:
     return outcomes
 
 
+@task()
+def worker_heartbeat() -> str:
+    """Queued every minute by the scheduler: a worker that runs it is alive (`/health/`)."""
+    Heartbeat.beat("worker", f"{socket.gethostname()} pid {os.getpid()}")
+    return "ok"
+
+
 @cron("*/5 * * * *")
 @task()
 def send_due_reminders() -> int:
@@ -48,7 +59,6 @@ def send_due_reminders() -> int:
     return queued
 
 
-@cron("*/2 * * * *")
 @task()
 def sweep() -> dict[str, int]:
     result = {

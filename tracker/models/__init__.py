@@ -31,7 +31,7 @@ from .diary import (
     PrescriptionQuerySet,
     Timing,
 )
-from .notifications import Channel, Notification, PushSubscription, SendKind, SendStatus
+from .notifications import Channel, Heartbeat, Notification, PushSubscription, SendKind, SendStatus
 from .people import (
     EDITABLE_DAYS,
     Clinic,
@@ -72,6 +72,7 @@ __all__ = [
     "EntryRevision",
     "Formulation",
     "GapAnswer",
+    "Heartbeat",
     "Invite",
     "Notification",
     "Outcome",

@@ -116,3 +116,22 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"Push subscription of {self.user}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process (issue 19): the scheduler beats while
+    it holds the schedule, a worker each time it runs the scheduler's heartbeat task.
+    `/health/` reads them, so a silent scheduler or no worker is seen, not guessed."""
+
+    name = models.CharField(max_length=20, primary_key=True)  # "scheduler" or "worker"
+    beat_at = models.DateTimeField()
+    detail = models.CharField(max_length=200, blank=True)  # e.g. the host and process id
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str, detail: str = "") -> None:
+        cls.objects.update_or_create(
+            name=name, defaults={"beat_at": timezone.now(), "detail": detail[:200]}
+        )

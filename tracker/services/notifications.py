@@ -157,7 +157,8 @@ def requeue_overdue() -> int:
     )
     overdue = list(
         Notification.objects.filter(
-            status=SendStatus.PENDING, next_attempt_at__lte=now - dt.timedelta(seconds=30)
+            status=SendStatus.PENDING,
+            next_attempt_at__lte=now - dt.timedelta(seconds=settings.SEND_OVERDUE_SECONDS),
         ).values_list("pk", flat=True)[:1000]
     )
     due = [*abandoned, *(pk for pk in overdue if pk not in abandoned)]
