@@ -109,3 +109,22 @@ def test_the_operator_cannot_remove_their_authenticator(client, operator):
     sign_in_fully(client, operator)
     client.post("/accounts/2fa/totp/deactivate/")
     assert Authenticator.objects.filter(user=operator, type="totp").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the row lock is taken as in production
+def test_staff_make_new_recovery_codes(client, clinician):
+    """allauth locks the user row to make new codes; the clinic joined in by default once
+    made PostgreSQL refuse the lock (a 500). The CI's PostgreSQL pass runs this for real."""
+    sign_in_fully(client, clinician)
+    response = client.post("/accounts/2fa/recovery-codes/generate/")
+    assert response.status_code == 302, response.status_code
+    assert Authenticator.objects.filter(user=clinician, type="recovery_codes").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_row_can_be_locked_with_its_clinic_loaded(clinician):
+    from django.db import transaction
+
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=clinician.pk)
+    assert locked.clinic == clinician.clinic

@@ -42,12 +42,22 @@ class Clinic(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
+class UserQuerySet(models.QuerySet["User"]):
+    def select_for_update(self, *args: Any, **kwargs: Any) -> UserQuerySet:
+        """Lock the user row only: the clinic joined in by default is on the nullable side
+        of an outer join, which PostgreSQL refuses to lock (allauth locks the user when it
+        makes new recovery codes; issue 19)."""
+        if not kwargs.get("of") and self.query.select_related:
+            kwargs["of"] = ("self",)
+        return super().select_for_update(*args, **kwargs)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_queryset(self) -> models.QuerySet[User]:
         # Every page needs the clinic (its time zone, its name): loaded with the user.
-        return super().get_queryset().select_related("clinic")
+        return UserQuerySet(self.model, using=self._db).select_related("clinic")
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
