@@ -86,26 +86,50 @@ def test_subscribing_is_for_the_signed_in_patient_only(
     login(client, other_patient.user)
     subscribe(client, push_service.endpoint("ben"), Phone())
     assert PushSubscription.objects.get().user == other_patient.user
-    # The same phone signing in as someone else takes the subscription with it.
+    # Someone who knows Ben's endpoint can neither take it over nor remove it (issue 19);
+    # signing out clears the phone's subscription, so the next account makes its own.
     login(client, patient.user)
-    subscribe(client, push_service.endpoint("ben"), Phone())
-    assert PushSubscription.objects.get().user == patient.user
+    taken = subscribe(client, push_service.endpoint("ben"), Phone())
+    assert taken.status_code == 409 and "another account" in taken.json()["error"]
+    gone = client.post(
+        "/push/unsubscribe/",
+        json.dumps({"endpoint": push_service.endpoint("ben")}),
+        content_type="application/json",
+    )
+    assert gone.status_code == 200
+    assert PushSubscription.objects.get().user == other_patient.user
+
+
+# Not a request of either kind: not JSON, too deep, not an object, no usable endpoint.
+BROKEN = [
+    "",
+    "not json",
+    "[]",
+    '{"keys": {}}',
+    json.dumps({"endpoint": "e" * 2000, "keys": {"p256dh": "a", "auth": "b"}}),
+    "[" * 100_000 + "]" * 100_000,  # nested past Python's recursion limit
+    json.dumps({"endpoint": "https://push.example/\x00a", "keys": {"p256dh": "a", "auth": "b"}}),
+    json.dumps({"endpoint": ["https://push.example/a"], "keys": {"p256dh": "a", "auth": "b"}}),
+    b"\xff\xfe not utf-8",
+]
+# And not a subscription: the endpoint alone, or keys that cannot be stored.
+NOT_A_SUBSCRIPTION = [
+    '{"endpoint": "x"}',
+    json.dumps({"endpoint": "https://push.example/a", "keys": {"p256dh": "a\x00", "auth": "b"}}),
+    json.dumps({"endpoint": "https://push.example/a", "keys": "p256dh"}),
+]
 
 
 @pytest.mark.parametrize(
-    "body",
-    [
-        "",
-        "not json",
-        "[]",
-        '{"endpoint": "x"}',
-        '{"keys": {}}',
-        json.dumps({"endpoint": "e" * 2000, "keys": {"p256dh": "a", "auth": "b"}}),
-    ],
+    ("path", "body"),
+    [("/push/subscribe/", b) for b in BROKEN + NOT_A_SUBSCRIPTION]
+    + [("/push/unsubscribe/", b) for b in BROKEN],
 )
-def test_a_malformed_subscription_is_refused(patient_client, body):
-    response = patient_client.post("/push/subscribe/", body, content_type="application/json")
+def test_a_malformed_request_is_refused_with_a_json_400(patient_client, path, body):
+    response = patient_client.post(path, body, content_type="application/json")
     assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
     assert not PushSubscription.objects.exists()
 
 

@@ -143,6 +143,8 @@ def test_an_address_with_an_account_or_an_invite_cannot_be_invited_again(
     ("overrides", "field"),
     [
         ({"email": "not-an-email"}, "email"),
+        ({"email": "a" * 64 + "@" + ".".join(["b" * 63] * 3) + ".org"}, "email"),  # 260 chars
+        ({"email": "x" * 64 + "@" + ".".join(["y" * 60] * 4) + ".org"}, "email"),  # 313 chars
         ({"first_name": ""}, "first_name"),
         ({"role": "clinic_admin"}, "role"),  # admins invite patients and clinicians only
         ({"role": "superuser"}, "role"),

@@ -151,3 +151,26 @@ def test_nothing_is_replaced_by_a_prescription_after_all_the_others(client, clin
     page = client.post(f"/clinic/patients/{patient.pk}/prescription/", form(later, dose_mg="0.1x"))
     assert page.status_code == 200
     assert "Nothing is replaced" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "-sNaN", "Infinity", "1e999999"])
+def test_a_step_dose_that_is_not_a_number_is_refused_beside_its_field(
+    client, clinician, patient, value
+):
+    """The plan's steps are filled in from what is planned (the formset's initial values):
+    a not-a-number dose typed over one used to be compared with it, a 500 (issue 19)."""
+    login(client, clinician)
+    today = patient.diary_today()
+    steps = {
+        "step-0-start_date": (today + dt.timedelta(days=7)).isoformat(),
+        "step-0-dose_mg": "3.0",
+    }
+    client.post(f"/clinic/patients/{patient.pk}/prescription/", form(today, dose_mg="1.5", **steps))
+    before = Prescription.objects.count()
+    data = form(today, dose_mg="1.5", **(steps | {"step-0-dose_mg": value})) | {
+        "step-INITIAL_FORMS": "1"
+    }
+    response = client.post(f"/clinic/patients/{patient.pk}/prescription/", data)
+    assert response.status_code == 200
+    assert response.context["steps"].forms[0].errors["dose_mg"]
+    assert Prescription.objects.count() == before

@@ -41,6 +41,16 @@
     if (window.caches) {
       for (const name of await caches.keys()) await caches.delete(name);
     }
+    // This phone's push subscription is the account's: the next person to sign in here
+    // makes a fresh one (the server refuses to hand one account's to another).
+    try {
+      const registration = await navigator.serviceWorker.getRegistration();
+      const existing = registration && await registration.pushManager.getSubscription();
+      if (existing) {
+        await post("/push/unsubscribe/", { endpoint: existing.endpoint }).catch(() => {});
+        await existing.unsubscribe();
+      }
+    } catch (e) { /* no push here */ }
   }
 
   document.addEventListener("submit", (event) => {

@@ -21,9 +21,11 @@ class InviteForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(
         label=_("Email address"),
+        max_length=254,  # as the accounts' column: longer once passed the form, then failed
         error_messages={
             "required": _("Enter their email address."),
             "invalid": _("Enter a valid email address."),
+            "max_length": _("An email address has at most 254 characters."),
         },
     )
     clinician = forms.ModelChoiceField(

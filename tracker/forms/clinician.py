@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Formulation, ReviewOutcome, Timing
 from ..panel import SORTS
-from .fields import check_stop_date, clock_field, date_input, dose_field, stop_date_field
+from .fields import (
+    FiniteDecimalField,
+    check_stop_date,
+    clock_field,
+    date_input,
+    dose_field,
+    stop_date_field,
+)
 
 
 class PanelFilters(forms.Form):
@@ -150,7 +157,7 @@ class PrescriptionForm(forms.Form):
         choices=Formulation.choices,
         widget=forms.RadioSelect(attrs={"class": "choices choices--4"}),
     )
-    concentration = forms.DecimalField(
+    concentration = FiniteDecimalField(
         label=_("Liquid concentration (mg per mL)"),
         required=False,
         min_value=Decimal("0.01"),

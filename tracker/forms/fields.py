@@ -73,9 +73,21 @@ DOSE_ERRORS = {
 }
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """Django's DecimalField refuses NaN and infinity only when validating; until then a
+    signalling NaN ("sNaN") is a value that raises when compared (a formset comparing it
+    with the initial value: a 500, issue 19). Refused as soon as it is read."""
+
+    def to_python(self, value: Any) -> Any:
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 def dose_field(label: str | Lazy = DOSE_LABEL, *, required: bool = True) -> forms.DecimalField:
     """A dose in mg, 0.1 to 12.0 in steps of 0.1, as the diary and prescriptions take it."""
-    return forms.DecimalField(
+    return FiniteDecimalField(
         label=label,
         required=required,
         min_value=DOSE_MIN,

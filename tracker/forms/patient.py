@@ -17,6 +17,7 @@ from ..formatting import plain_number
 from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
 from ..review.explain import PGIC_CHOICES
 from .fields import (
+    FiniteDecimalField,
     check_stop_date,
     clock_field,
     date_input,
@@ -46,7 +47,7 @@ class DiaryForm(forms.Form):
     dose_taken = yes_no(_("Did you take your LDN dose?"))
     dose_mg = dose_field(required=False)
     time_taken = clock_field(_("Time taken"), invalid=_("Enter a time as HH:MM, e.g. 22:00."))
-    sleep_hours = forms.DecimalField(
+    sleep_hours = FiniteDecimalField(
         label=_("Hours slept last night"),
         min_value=Decimal(0),
         max_value=Decimal(24),

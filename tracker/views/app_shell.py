@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -75,27 +78,63 @@ def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "offline.html")
 
 
+NOT_A_SUBSCRIPTION = "That is not a push subscription."
+
+
+class BadJSON(ValueError):
+    """A request body that is not the JSON object asked for, in words for the client."""
+
+
+def json_object(request: HttpRequest, message: str) -> dict[str, Any]:
+    """The request's JSON object, or BadJSON: not JSON, too deeply nested, not an object."""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise BadJSON(message) from None
+    if not isinstance(data, dict):
+        raise BadJSON(message)
+    return data
+
+
+def _text(value: object, longest: int) -> str:
+    """A plain string field: no NUL (PostgreSQL refuses it), no longer than its column."""
+    if not isinstance(value, str) or "\x00" in value or not value or len(value) > longest:
+        raise BadJSON(NOT_A_SUBSCRIPTION)
+    return value
+
+
 @require_POST
 @patient_required
 def push_subscribe(request: HttpRequest, *, patient: Patient) -> JsonResponse:
-    """This phone's Web Push subscription (the browser's PushSubscription as JSON)."""
+    """This phone's Web Push subscription (the browser's PushSubscription as JSON). A
+    subscription belongs to the account that made it: another account's is refused."""
     try:
-        data = json.loads(request.body or b"{}")
-        endpoint, keys = str(data["endpoint"]), data["keys"]
-        p256dh, auth = str(keys["p256dh"]), str(keys["auth"])
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "That is not a push subscription."}, status=400)
-    if not endpoint.startswith("https://") and not settings.DEBUG and not settings.TESTING:
+        data = json_object(request, NOT_A_SUBSCRIPTION)
+        keys = data.get("keys")
+        if not isinstance(keys, dict):
+            raise BadJSON(NOT_A_SUBSCRIPTION)
+        endpoint = _text(data.get("endpoint"), 1000)
+        p256dh, auth = _text(keys.get("p256dh"), 200), _text(keys.get("auth"), 100)
+        local = settings.DEBUG or settings.TESTING  # a push service on this machine
+        URLValidator(schemes=["https", "http"] if local else ["https"])(endpoint)
+    except BadJSON as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
+    except ValidationError:
         return JsonResponse({"error": "A push service address starts with https://."}, status=400)
-    if len(endpoint) > 1000 or len(p256dh) > 200 or len(auth) > 100:
-        return JsonResponse({"error": "That is not a push subscription."}, status=400)
-    try:
-        PushSubscription.objects.update_or_create(
-            endpoint=endpoint,
-            defaults={"user": patient.user, "p256dh": p256dh, "auth": auth},
+    mine = PushSubscription.objects.filter(endpoint=endpoint).first()
+    if mine is not None and mine.user_id != patient.user_id:
+        return JsonResponse(
+            {"error": "This phone's push subscription belongs to another account."}, status=409
         )
-    except IntegrityError:
-        return JsonResponse({"error": "That is not a push subscription."}, status=400)
+    try:
+        with transaction.atomic():
+            PushSubscription.objects.update_or_create(
+                endpoint=endpoint, user=patient.user, defaults={"p256dh": p256dh, "auth": auth}
+            )
+    except IntegrityError:  # made for another account meanwhile
+        return JsonResponse(
+            {"error": "This phone's push subscription belongs to another account."}, status=409
+        )
     return JsonResponse(
         {"subscribed": True, "devices": PushSubscription.objects.filter(user=patient.user).count()}
     )
@@ -104,9 +143,13 @@ def push_subscribe(request: HttpRequest, *, patient: Patient) -> JsonResponse:
 @require_POST
 @patient_required
 def push_unsubscribe(request: HttpRequest, *, patient: Patient) -> JsonResponse:
+    """Stop pushing to this phone: only a subscription of the patient's own is removed."""
     try:
-        endpoint = str(json.loads(request.body or b"{}")["endpoint"])
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "Say which subscription."}, status=400)
+        data = json_object(request, "Say which subscription.")
+        endpoint = data.get("endpoint")
+        if not isinstance(endpoint, str) or "\x00" in endpoint or len(endpoint) > 1000:
+            raise BadJSON("Say which subscription.")
+    except BadJSON as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
     PushSubscription.objects.filter(user=patient.user, endpoint=endpoint).delete()
     return JsonResponse({"subscribed": False})
