@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "tracker.security.idle.StaffIdleMiddleware",
     "tracker.security.second_factor.SecondFactorMiddleware",
     "tracker.security.headers.SecurityHeadersMiddleware",
+    "tracker.security.devices.DeviceCookieMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -269,6 +270,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "tracker.security.lockout.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# Per account, whatever the address (security/devices.py): past this many wrong passwords
+# in the window from browsers never signed in to the account, only those that have may try.
+ACCOUNT_GUESS_LIMIT = env_int("ACCOUNT_GUESS_LIMIT", 10)
+ACCOUNT_GUESS_WINDOW = timedelta(minutes=15)
+DEVICE_COOKIE_NAME = "ldn-device"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -299,6 +305,9 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Development and tests serve static files straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Flash messages live in the session (its cookie is __Host- in production), not in a
+# cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -429,6 +438,15 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 
+
+def _static_headers(headers: Any, path: str, url: str) -> None:
+    """Static files get the Permissions-Policy too: whitenoise serves them before the
+    middleware that sets it on pages (tracker/security/headers.py) runs."""
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -439,6 +457,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    DEVICE_COOKIE_NAME = "__Host-ldn-device"
 
 # One line per event on stdout: JSON in production (LOG_FORMAT=json), readable text for a
 # developer (LOG_FORMAT=text, the default with DEBUG). See tracker/logs.py.

@@ -88,6 +88,61 @@ def test_the_review_question(client, patient, overrides):
     every_row_is_valid()
 
 
+@FUZZ
+@given(overrides=fuzzed(["action", "on", "after", "kept_taking"]))
+def test_the_treatment_course_forms(patient_client, patient, overrides):
+    """Stopping and restarting, and the answer about an unlogged gap (issue 18)."""
+    post(patient_client, "/treatment/", {"action": "stop", **overrides})
+    post(patient_client, "/treatment/", {"action": "restart", **overrides})
+    post(patient_client, "/treatment/gap/", {"kept_taking": "yes", **overrides})
+    every_row_is_valid()
+
+
+@FUZZ
+@given(
+    overrides=fuzzed(["reminders", "reminder_time", "reminder_channel", "from", "medicines",
+                      "takes_opioids", "pregnancy"])
+)  # fmt: skip
+def test_the_patients_settings(patient_client, overrides):
+    post(patient_client, "/settings/reminders/", overrides)
+    post(patient_client, "/enrolment/", overrides)
+    every_row_is_valid()
+
+
+# --- JSON endpoints: always a JSON answer, never a 500 (issue 19) --------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | values,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(values, inner, max_size=4),
+    max_leaves=20,
+)
+subscriptions = st.fixed_dictionaries(
+    {"endpoint": json_values | values, "keys": json_values}
+) | st.fixed_dictionaries(
+    {"endpoint": values, "keys": st.fixed_dictionaries({"p256dh": values, "auth": values})}
+)
+
+
+@FUZZ
+@given(
+    payload=st.one_of(
+        json_values.map(lambda v: __import__("json").dumps(v)),
+        subscriptions.map(lambda v: __import__("json").dumps(v)),
+        st.binary(max_size=2000),
+        st.integers(1000, 200_000).map(lambda n: "[" * n + "]" * n),
+        st.integers(1000, 200_000).map(lambda n: '{"a":' * n + "1" + "}" * n),
+    ),
+    path=st.sampled_from(["/push/subscribe/", "/push/unsubscribe/"]),
+)
+def test_the_json_endpoints(patient_client, payload, path):
+    response = patient_client.post(path, payload, content_type="application/json")
+    assert response.status_code < 500, payload
+    assert response["Content-Type"] == "application/json"
+    if response.status_code >= 400:
+        assert response.json()["error"]
+    every_row_is_valid()
+
+
 # --- The clinician's forms --------------------------------------------------------------
 
 RX = ["dose_mg", "start_date", "timing", "usual_time", "formulation", "concentration",
@@ -113,12 +168,21 @@ def test_the_prescription(clinician_client, patient, overrides):
 
 
 @FUZZ
-@given(overrides=fuzzed(["point", "outcome", "note", "next_week"]))
+@given(overrides=fuzzed(["point", "outcome", "note", "next_week", "stop_on"]))
 def test_the_review(clinician_client, patient, overrides):
     if not patient.entries.exists():
         diary_until_review(patient)
     data = {"point": "1", "outcome": "continue", "next_week": "12", **overrides}
     post(clinician_client, f"/clinic/patients/{patient.pk}/review/", data)
+    every_row_is_valid()
+
+
+@FUZZ
+@given(overrides=fuzzed(["urgent_alert_emails"]), stop=values)
+def test_the_clinicians_settings_and_stop_confirmation(clinician_client, patient, overrides, stop):
+    post(clinician_client, "/settings/notifications/", overrides)
+    response = clinician_client.post(f"/clinic/stops/{stop}/confirm/".replace("//", "/0/"))
+    assert response.status_code < 500
     every_row_is_valid()
 
 
@@ -130,7 +194,7 @@ def test_the_note(clinician_client, patient, overrides, htmx):
 
 
 @FUZZ
-@given(query=fuzzed(["q", "alerts", "review", "silent", "range", "page", "sort"]))
+@given(query=fuzzed(["q", "alerts", "review", "silent", "stopped", "range", "page", "sort"]))
 def test_the_panel_and_record_queries(clinician_client, patient, query):
     for path in ("/clinic/", f"/clinic/patients/{patient.pk}/"):
         response = clinician_client.get(path, query)
@@ -158,10 +222,11 @@ def test_the_invite(admin_client, clinician, overrides):
 
 
 @FUZZ
-@given(overrides=fuzzed(["clinician", "active"]))
+@given(overrides=fuzzed(["clinician", "active", "to"]))
 def test_the_account_changes(admin_client, patient, overrides):
     post(admin_client, f"/clinic-admin/patients/{patient.pk}/assign/", overrides)
     post(admin_client, f"/clinic-admin/people/{patient.user.pk}/active/", overrides)
+    post(admin_client, f"/clinic-admin/people/{patient.clinician_id}/reassign/", overrides)
     every_row_is_valid()
 
 
@@ -230,5 +295,5 @@ def test_the_fuzzer_covers_every_form_of_every_role():
     """Counted for the note: fuzzed tests × examples (each example one or more posts)."""
     fuzzed_tests = [name for name in globals() if name.startswith("test_") and name not in (
         "test_the_fuzzer_covers_every_form_of_every_role",)]  # fmt: skip
-    assert len(fuzzed_tests) == 11
-    assert EXAMPLES * len(fuzzed_tests) >= 660
+    assert len(fuzzed_tests) == 15
+    assert EXAMPLES * len(fuzzed_tests) >= 900

@@ -68,12 +68,36 @@ def test_a_forged_header_from_outside_the_proxy_is_not_believed(behind_proxy, pa
 
 def test_strangers_failing_from_elsewhere_do_not_lock_out_a_patient(behind_proxy, patient):
     """Issue 8: behind the proxy everybody had its address, so 50 failures from strangers
-    locked a real patient out."""
-    for n in range(50):
-        sign_in(via_proxy(f"198.51.100.{n + 1}"), "ada@example.org", "wrong password!!")
+    locked a real patient out. Her own phone, which she signed in on before, still works."""
     ada = via_proxy("203.0.113.7")
     sign_in(ada, "ada@example.org")
+    ada.post("/accounts/logout/")
+    for n in range(50):
+        sign_in(via_proxy(f"198.51.100.{n + 1}"), "ada@example.org", "wrong password!!")
+    sign_in(ada, "ada@example.org")
     assert signed_in(ada)
+
+
+def test_guesses_spread_over_many_addresses_are_stopped_past_a_per_account_limit(
+    behind_proxy, patient, settings
+):
+    """Issue 19: 40 wrong passwords from 40 addresses were all checked. Past the account's
+    limit (10), a browser that never signed in to it is refused, the right password too,
+    without the password being checked; the owner's known browser is not."""
+    owner = via_proxy("203.0.113.7")
+    sign_in(owner, "ada@example.org")
+    owner.post("/accounts/logout/")
+    answers = [
+        sign_in(via_proxy(f"198.51.100.{n + 1}"), "ada@example.org", f"guess {n}")
+        for n in range(40)
+    ]
+    refusal = "Too many wrong passwords for this account from new devices"
+    assert [refusal in r.content.decode() for r in answers].count(True) == 30
+    stranger = via_proxy("192.0.2.99")
+    response = sign_in(stranger, "ada@example.org")  # the right password, a new browser
+    assert refusal in response.content.decode() and not signed_in(stranger)
+    sign_in(owner, "ada@example.org")
+    assert signed_in(owner)
 
 
 def test_failures_on_other_accounts_from_a_shared_address_lock_nobody_else_out(

@@ -118,12 +118,9 @@ def test_the_scheduler_rides_out_a_redis_restart_and_the_outbox_is_sent_once(
         stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     worker_command = [
-        "rqworker",
-        "default",
-        "--with-scheduler",
-        "--job-class",
-        "django_tasks_rq.Job",
-    ]
+        "rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.Job",
+        "--worker-class", "tracker.rq_worker.Worker",
+    ]  # fmt: skip
     workers = [
         subprocess.Popen([sys.executable, "manage.py", *worker_command], cwd=ROOT, env=env,
                          start_new_session=True)
@@ -291,3 +288,17 @@ def test_supervision_restarts_a_killed_worker(tmp_path):
         if supervisord.poll() is None:
             supervisord.send_signal(signal.SIGTERM)
             supervisord.wait(timeout=60)
+
+
+def test_rq_workers_retake_a_dead_workers_scheduler_lock_within_minutes(redis_server):
+    """A killed worker's RQ scheduler lock (about a minute) is looked at again every minute,
+    not every 10, so deferred retries are not left waiting for the outbox sweep."""
+    import redis
+
+    from tracker.rq_worker import Worker
+
+    worker = Worker(["default"], connection=redis.Redis.from_url(redis_server.url))
+    assert worker.maintenance_interval == 60
+    conf = (ROOT / "deploy" / "supervisord.conf").read_text()
+    assert "--worker-class tracker.rq_worker.Worker" in conf
+    assert "--worker-class tracker.rq_worker.Worker" in (ROOT / "Procfile").read_text()

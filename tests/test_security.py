@@ -253,10 +253,36 @@ def test_production_cookies_are_secure_host_cookies():
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='ldn_tracker.settings'; "
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
-        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.DEVICE_COOKIE_NAME)"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert out.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True"]
+    assert out.stdout.split() == [
+        "__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "__Host-ldn-device",
+    ]  # fmt: skip
+
+
+def test_messages_need_no_cookie_of_their_own(patient_client):
+    """A flash message is kept in the session (a __Host- cookie), not in a `messages` one."""
+    response = patient_client.post(
+        "/settings/reminders/", {"reminders": "no", "reminder_time": "21:00"}
+    )
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    assert "Reminders are off." in patient_client.get("/settings/").content.decode()
+
+
+def test_static_files_carry_the_permissions_policy(client, db):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_a_change_of_reminders_is_audited(patient_client, patient):
+    from tracker.models import AuditEvent
+
+    patient_client.post("/settings/reminders/", {"reminders": "yes", "reminder_time": "20:00"})
+    event = AuditEvent.objects.get(action="change_reminders")
+    assert (event.actor, event.patient, event.ip) == (patient.user, patient, "127.0.0.1")
 
 
 def test_an_htmx_request_after_the_session_ended_reloads_to_sign_in(client, db):

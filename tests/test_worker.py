@@ -46,7 +46,10 @@ def queue(settings, tmp_path):
             "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
         }
         settings.RQ_QUEUES = {"default": {"URL": redis_url}}
-        command = ["rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.Job"]
+        command = [
+            "rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.Job",
+            "--worker-class", "tracker.rq_worker.Worker",
+        ]  # fmt: skip
         env_queue = {"TASKS_BACKEND": "redis", "REDIS_URL": redis_url}
     else:
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -30,7 +30,21 @@ class AccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """Wrong passwords are counted by django-axes per email *and* client address
         (security/lockout.py); allauth's count per email alone would let a stranger lock
-        anyone out from anywhere, so it is not kept."""
+        anyone out from anywhere, so it is not kept. Per account, past a limit, only
+        browsers that signed in to it before may keep trying (security/devices.py)."""
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        from .security import devices
+
+        email = str(credentials.get("email") or credentials.get("username") or "")
+        if email and devices.refused(request, email):
+            raise ValidationError(
+                _(
+                    "Too many wrong passwords for this account from new devices. Try again in "
+                    "15 minutes, or from a phone or computer you have signed in with before."
+                )
+            )
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Password emails go on the queue like every other message: retried, logged, never

@@ -7,5 +7,6 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         # Signal receivers: the second factor's session mark, failed codes counted by the
-        # lockout, and the audit events of signing in and out.
-        from .security import lockout, second_factor, sign_in_audit  # noqa: F401
+        # lockout, wrong passwords per account (device cookies), and the audit events of
+        # signing in and out.
+        from .security import devices, lockout, second_factor, sign_in_audit  # noqa: F401

@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     REPORT_RESTART = "report_restart", "Reported restarting LDN"
     ANSWER_GAP = "answer_gap", "Said whether LDN was taken while not logging"
     CONFIRM_STOP = "confirm_stop", "Confirmed a patient's stop"
+    CHANGE_REMINDERS = "change_reminders", "Changed their diary reminders"
     ACKNOWLEDGE_ALERT = "acknowledge_alert", "Acknowledged an alert"
     RECORD_REVIEW = "record_review", "Recorded a review"
     ADD_NOTE = "add_note", "Added a clinician note"

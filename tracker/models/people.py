@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -43,13 +44,21 @@ class Clinic(models.Model):
 
 
 class UserQuerySet(models.QuerySet["User"]):
-    def select_for_update(self, *args: Any, **kwargs: Any) -> UserQuerySet:
+    def select_for_update(
+        self,
+        nowait: bool = False,
+        skip_locked: bool = False,
+        of: Sequence[str] = (),
+        no_key: bool = False,
+    ) -> Self:
         """Lock the user row only: the clinic joined in by default is on the nullable side
         of an outer join, which PostgreSQL refuses to lock (allauth locks the user when it
         makes new recovery codes; issue 19)."""
-        if not kwargs.get("of") and self.query.select_related:
-            kwargs["of"] = ("self",)
-        return super().select_for_update(*args, **kwargs)
+        if not of and self.query.select_related:
+            of = ("self",)
+        return super().select_for_update(
+            nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key
+        )
 
 
 class UserManager(BaseUserManager["User"]):

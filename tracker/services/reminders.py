@@ -15,8 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import audit
 from ..channels import Message
-from ..models import DailyEntry, Notification, Patient, SendKind, SendStatus, diary_date_at
+from ..models import (
+    AuditAction,
+    DailyEntry,
+    Notification,
+    Patient,
+    SendKind,
+    SendStatus,
+    diary_date_at,
+)
 from .notifications import link, queue_many
 
 STOP_SALT = "ldn-reminders-stop"
@@ -24,10 +33,16 @@ QUIET_DAYS = 3
 
 
 @transaction.atomic
+@transaction.atomic
 def choose(
-    *, patient: Patient, on: bool, at: dt.time | None = None, channel: str = "email"
+    *,
+    patient: Patient,
+    on: bool,
+    at: dt.time | None = None,
+    channel: str = "email",
+    ip: str | None = None,
 ) -> None:
-    """The patient's answer: reminders on or off, when, and how."""
+    """The patient's answer: reminders on or off, when, and how (audited, issue 19)."""
     patient.reminders = on
     patient.reminders_asked = True
     if at is not None:
@@ -36,6 +51,7 @@ def choose(
     patient.save(
         update_fields=["reminders", "reminders_asked", "reminder_time", "reminder_channel"]
     )
+    audit.record(actor=patient.user, action=AuditAction.CHANGE_REMINDERS, patient=patient, ip=ip)
 
 
 def stop_token(patient: Patient) -> str:
@@ -51,8 +67,11 @@ def patient_for(token: str) -> Patient | None:
     return Patient.objects.filter(pk=pk).first()
 
 
-def stop(patient: Patient) -> None:
+@transaction.atomic
+def stop(patient: Patient, ip: str | None = None) -> None:
+    """The stop link in a reminder: reminders off, audited as the patient's own change."""
     Patient.objects.filter(pk=patient.pk).update(reminders=False, reminders_asked=True)
+    audit.record(actor=patient.user, action=AuditAction.CHANGE_REMINDERS, patient=patient, ip=ip)
 
 
 def queue_due(now: dt.datetime | None = None) -> int:

@@ -103,6 +103,6 @@ def stop_reminders(request: HttpRequest, token: str) -> HttpResponse:
     if patient is None:
         return render(request, "account/stop_reminders.html", {"invalid": True}, status=404)
     if request.method == "POST":
-        reminders.stop(patient)
+        reminders.stop(patient, ip=client_ip(request))
         return render(request, "account/stop_reminders.html", {"stopped": True})
     return render(request, "account/stop_reminders.html", {"active": patient.reminders})

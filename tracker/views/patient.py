@@ -303,6 +303,7 @@ def reminders(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
             on=data["reminders"],
             at=data["reminder_time"],
             channel=data["reminder_channel"],
+            ip=client_ip(request),
         )
         if request.htmx and from_today:
             return render(request, "patient/diary.html#reminder-ask", {"patient": patient})

@@ -30,6 +30,7 @@ def treatment(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         last_dose=evaluation.last_dose,
         initial={"on": today},
     )
+    problem = ""
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -44,10 +45,10 @@ def treatment(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                 messages.success(request, _("Thank you: your clinic will see that you stopped."))
                 return redirect("diary")
             if action not in ("stop", "restart"):
-                form.add_error(None, _("Choose whether you stopped or restarted LDN."))
+                problem = _("Choose whether you stopped or restarted LDN.")
         except course_service.NothingToDo:
-            form.add_error(None, _("Nothing was changed: this was already recorded."))
-    context = {"patient": patient, "evaluation": evaluation, "form": form}
+            problem = _("Nothing was changed: this was already recorded.")
+    context = {"patient": patient, "evaluation": evaluation, "form": form, "problem": problem}
     return render(request, "patient/treatment.html", context)
 
 
