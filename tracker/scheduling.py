@@ -22,6 +22,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -103,6 +104,7 @@ class Schedule:
             )  # fmt: skip
         from . import tasks
 
+        start = datetime.now(UTC)  # both at once on starting: a worker is seen within seconds
         for job, seconds in (
             (tasks.sweep, settings.SWEEP_SECONDS),
             (tasks.worker_heartbeat, settings.WORKER_HEARTBEAT_SECONDS),
@@ -110,6 +112,7 @@ class Schedule:
             self.scheduler.add_job(
                 job.enqueue, IntervalTrigger(seconds=seconds), name=job.name,
                 misfire_grace_time=MISFIRE_GRACE, coalesce=True, max_instances=1,
+                next_run_time=start,
             )  # fmt: skip
 
     def stop(self, *_: object) -> None:
