@@ -132,7 +132,7 @@ def main() -> None:
 
     # The statements one send costs, in this process, on a reminder queued afresh.
     from tracker.models import SendKind
-    from tracker.services import notifications
+    from tracker.notifications import outbox as notifications
 
     one = Notification.objects.create(kind=SendKind.REMINDER, key="bench one", recipient=users[0],
                                       for_date=timezone.localdate(), clinic=clinic)  # fmt: skip

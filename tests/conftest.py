@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from tracker.models import Alert, Patient, TreatmentStop, User
-from tracker.services import invites, reminders
+from tracker.notifications import links
+from tracker.services import invites
 from tracker.services.status import refresh_patient
 
 from .browser import browser, page  # noqa: F401 (fixtures for the test_browser_* files)
@@ -171,5 +172,5 @@ def objects(patient, other_patient, clinic, clinic_admin):
         "token": token,
         "person": other_patient.user.pk,
         "colleague": other_patient.clinician_id,  # a clinician of `clinic` (Dr Lind)
-        "stop_token": reminders.stop_token(patient),
+        "stop_token": links.stop_token(patient),
     }

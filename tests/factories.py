@@ -46,6 +46,13 @@ class PatientFactory(factory.django.DjangoModelFactory):
     pregnancy = "no"
     enrolment_answered_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=90))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """As the app enrols a patient: their summary row with them."""
+        from tracker.services.enrolment import enrol
+
+        return enrol(*args, **kwargs)
+
 
 class PrescriptionFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -144,11 +144,11 @@ def test_the_clinic_admins_pages(screen, clinic_admin, patient):
 
 
 def test_the_pages_before_signing_in(screen, patient):
-    from tracker.services import reminders
+    from tracker.notifications import links
 
     page, problems = screen(), {}
     for path in ("/accounts/login/", "/accounts/password/reset/", "/invite/not-a-real-token/",
-                 f"/reminders/stop/{reminders.stop_token(patient)}/", "/offline/", "/no-such-page/"):  # fmt: skip
+                 f"/reminders/stop/{links.stop_token(patient)}/", "/offline/", "/no-such-page/"):  # fmt: skip
         check(page, path, problems)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("ada@example.org")

@@ -251,8 +251,8 @@ def test_turning_on_push_stores_this_phones_subscription_and_a_push_arrives(
     page.get_by_text("This phone will get your reminders.").wait_for()
     stored = PushSubscription.objects.get()
     assert (stored.user, stored.endpoint) == (patient.user, endpoint)
-    from tracker.channels import Message, PushChannel
     from tracker.models import Notification
+    from tracker.notifications.channels import Message, PushChannel
 
     note = Notification.objects.create(
         kind="reminder", key="push", recipient=patient.user, channel="push"

@@ -65,7 +65,7 @@ def test_an_alert_acknowledged_before_sending_is_not_emailed(
     patient_client.post("/diary/", valid_form_data(patient.diary_today(), liver_signs="yes"))
     row = Notification.objects.get()  # queued; the worker has not run yet
     clinical.acknowledge_alert(alert=Alert.objects.get(), by=clinician)
-    from tracker.services import notifications
+    from tracker.notifications import outbox as notifications
 
     assert notifications.deliver(row.pk) == "cancelled"
     assert not mail.outbox

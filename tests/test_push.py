@@ -147,7 +147,7 @@ def test_unsubscribing_removes_this_phone_only(patient_client, patient, push_ser
 
 
 def test_settings_offer_push_with_the_servers_public_key(patient_client):
-    from tracker.channels import vapid_public_key
+    from tracker.notifications.channels import vapid_public_key
 
     page = patient_client.get("/settings/").content.decode()
     assert f'data-key="{vapid_public_key()}"' in page

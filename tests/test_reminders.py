@@ -11,7 +11,9 @@ import time_machine
 from django.core import mail
 
 from tracker.models import Notification, Patient
-from tracker.services import notifications, reminders
+from tracker.notifications import links
+from tracker.notifications import outbox as notifications
+from tracker.services import reminders
 
 from .factories import EntryFactory, login
 
@@ -219,7 +221,7 @@ def test_settings_show_and_change_the_reminder(patient_client, patient):
 
 
 def test_the_stop_link_asks_then_stops_without_signing_in(client, reminded):
-    path = f"/reminders/stop/{reminders.stop_token(reminded)}/"
+    path = f"/reminders/stop/{links.stop_token(reminded)}/"
     assert "Stop diary reminders?" in client.get(path).content.decode()
     reminded.refresh_from_db()
     assert reminded.reminders  # opening the link (or a mail scanner) changes nothing
@@ -229,7 +231,7 @@ def test_the_stop_link_asks_then_stops_without_signing_in(client, reminded):
 
 
 def test_a_mail_apps_one_click_post_stops_them(client, reminded):
-    path = f"/reminders/stop/{reminders.stop_token(reminded)}/"
+    path = f"/reminders/stop/{links.stop_token(reminded)}/"
     client.post(
         path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
     )
@@ -238,7 +240,7 @@ def test_a_mail_apps_one_click_post_stops_them(client, reminded):
 
 
 def test_a_made_up_stop_link_does_nothing(client, reminded, other_patient):
-    forged = reminders.stop_token(reminded)[:-4] + "abcd"
+    forged = links.stop_token(reminded)[:-4] + "abcd"
     assert client.post(f"/reminders/stop/{forged}/").status_code == 404
     reminded.refresh_from_db()
     assert reminded.reminders

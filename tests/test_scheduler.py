@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 
 from tracker.models import Alert, Heartbeat, Notification
-from tracker.services import notifications
+from tracker.notifications import outbox as notifications
 
 from .test_worker import ROOT, _database_url, mails, stop, wait_for
 

@@ -12,9 +12,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from tracker import channels
 from tracker.models import Invite, Notification
-from tracker.services import invites, notifications
+from tracker.notifications import channels
+from tracker.notifications import outbox as notifications
+from tracker.services import invites
 
 from .factories import login
 
@@ -60,7 +61,7 @@ def test_the_queue_never_holds_a_link_that_works(
     """The token is remade from a salt under the secret key; neither the database row nor
     the task's arguments hold it."""
     pending = invite_someone(clinic, clinic_admin, django_capture_on_commit_callbacks)
-    token = invites.token_for(pending)
+    token = pending.token()
     assert token in mail.outbox[0].body
     stored = " ".join(str(v) for v in Invite.objects.values().get().values())
     stored += " ".join(str(v) for v in Notification.objects.values().get().values())
@@ -218,3 +219,23 @@ def test_with_redis_down_pages_still_answer_and_health_says_so(client, patient, 
     )
     assert response.status_code == 302
     assert client.get("/diary/").status_code == 200
+
+
+def test_a_pending_invite_survives_a_secret_key_rotation(
+    clinic, clinic_admin, settings, django_capture_on_commit_callbacks, client
+):
+    """The invite link is Django's signature: with the old key in SECRET_KEY_FALLBACKS, a
+    message still waiting in the outbox is sent with the link that works (issue 20)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        pending, token = invites.invite(
+            clinic=clinic, by=clinic_admin, email="late@example.org", role="clinician",
+            first_name="Late",
+        )  # fmt: skip
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 40
+    notifications.deliver(Notification.objects.get(invite=pending).pk)
+    (email,) = mail.outbox
+    assert token in email.body
+    assert client.get(f"/invite/{token}/").status_code == 200
+    settings.SECRET_KEY_FALLBACKS = []  # the old key retired: the queued link cannot be remade
+    assert Invite.objects.get(pk=pending.pk).current_token() is None

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from tracker.models import Notification
-from tracker.services import notifications
+from tracker.notifications import outbox as notifications
 
 from .factories import valid_form_data
 

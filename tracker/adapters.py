@@ -50,17 +50,17 @@ class AccountAdapter(DefaultAccountAdapter):
         """Password emails go on the queue like every other message: retried, logged, never
         sent inside the request. Their links are made when sending, never stored."""
         from .models import SendKind
-        from .services import notifications
+        from .notifications import outbox
 
         now = timezone.now().isoformat()
         user = context.get("user")
         if template_prefix == "account/email/password_reset_key" and user is not None:
-            notifications.queue(
+            outbox.queue(
                 kind=SendKind.PASSWORD_RESET, key=f"{user.pk} at {now}", recipient=user,
                 email=email, clinic_id=user.clinic_id,
             )  # fmt: skip
         elif template_prefix == "account/email/unknown_account":
-            notifications.queue(kind=SendKind.UNKNOWN_ACCOUNT, key=f"{email} at {now}", email=email)
+            outbox.queue(kind=SendKind.UNKNOWN_ACCOUNT, key=f"{email} at {now}", email=email)
         else:
             super().send_mail(template_prefix, email, context)
 

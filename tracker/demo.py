@@ -34,6 +34,7 @@ from .models import (
 )
 from .review import explain, rule
 from .review.rule import REVIEW_WEEK
+from .services.enrolment import enrol
 from .services.status import refresh_patient
 
 DEMO_PASSWORD = "ldn-demo-clinic-2026"  # noqa: S105 (development only: refused without DEBUG)
@@ -238,7 +239,7 @@ def seed(today: dt.date | None = None) -> tuple[int, int]:
         user = _user(story.email, story.first_name, story.last_name, User.Role.PATIENT, clinic)
         if Patient.objects.filter(user=user).exists():
             continue
-        patient = Patient.objects.create(
+        patient = enrol(
             user=user,
             clinician=clinicians[story.clinician],
             condition=story.condition,

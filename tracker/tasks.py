@@ -1,6 +1,7 @@
 """Background work on Django's Tasks framework, and its schedule (django-crontask: the
 `crontask` process enqueues these on time; workers run them). Every task is safe to run
-twice or at once in two workers: what it sends is a row first (services/notifications.py).
+twice or at once in two workers: what it sends is a row first (notifications/outbox.py,
+where the delivery tasks are).
 
 Schedule (UTC; each task picks the clinics or patients whose local time has come), run by
 `manage.py schedule` (scheduling.py), which also queues `worker_heartbeat` every minute:
@@ -21,25 +22,12 @@ from django.tasks import task
 from django.utils import timezone
 
 from .models import Clinic, Heartbeat, Patient
-from .services import clinician_notices, notifications, reminders
+from .notifications import outbox
+from .services import clinician_notices, reminders
 from .services.status import refresh_everyone
 
 log = logging.getLogger(__name__)
 NIGHT_HOUR = 4  # just after the default day boundary (04:00): yesterday is complete
-
-
-@task()
-def deliver(pk: int) -> str:
-    return notifications.deliver(pk)
-
-
-@task()
-def deliver_many(pks: list[int]) -> dict[str, int]:
-    outcomes: dict[str, int] = {}
-    for pk in pks:
-        status = notifications.deliver(pk)
-        outcomes[status] = outcomes.get(status, 0) + 1
-    return outcomes
 
 
 @task()
@@ -62,7 +50,7 @@ def send_due_reminders() -> int:
 @task()
 def sweep() -> dict[str, int]:
     result = {
-        "requeued": notifications.requeue_overdue(),
+        "requeued": outbox.requeue_overdue(),
         "urgent_alerts": clinician_notices.announce_missed(),
     }
     log.info("scheduled run", extra={"event": "scheduled_run", "task": "sweep", **result})

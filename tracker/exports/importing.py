@@ -22,6 +22,7 @@ from ..models import (
     TreatmentStop,
     User,
 )
+from ..services.enrolment import enrol
 from ..services.status import refresh_patient
 from .patient_json import FORMAT, VERSION
 
@@ -73,7 +74,7 @@ def import_patient(
         address, None, first_name=about["first_name"], last_name=about["last_name"],
         role=User.Role.PATIENT, clinic=clinic,
     )  # fmt: skip
-    patient = Patient.objects.create(
+    patient = enrol(
         user=user,
         clinician=clinician,
         condition=about["condition"],

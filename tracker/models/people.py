@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from ..review import rule
 
 EDITABLE_DAYS = 7
+INVITE_SALT = "ldn-tracker.invite"
+
+
+def token_hash(token: str) -> str:
+    """How an invite link's token is stored, and found."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _former_token(key: str, salt: str) -> str:
+    """Invite tokens before they were signed (an HMAC of the salt): still honoured."""
+    digest = hmac.new(key.encode(), f"ldn-invite:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def validate_time_zone(value: str) -> None:
@@ -254,18 +270,6 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.user.display_name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """A new patient gets their (empty) summary at once, so every page can read one
-        row per patient and none has to fall back to reading a diary."""
-        from .clinical import PatientSummary  # the clinical module builds on this one
-
-        adding = self._state.adding
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if adding:
-                values = PatientSummary.values_from(rule.Facts(outcome=self.primary_outcome))
-                PatientSummary.objects.create(patient=self, **values)
-
     @property
     def clinic(self) -> Clinic | None:
         return self.user.clinic
@@ -382,6 +386,22 @@ class Invite(models.Model):
 
     def __str__(self) -> str:
         return f"Invite for {self.email} ({self.role})"
+
+    def token(self) -> str:
+        """The link's token for this invite's salt: Django's signature under the secret key
+        (only its hash is stored, so no stored row holds a working link)."""
+        return signing.Signer(salt=INVITE_SALT).signature(self.token_salt)
+
+    def current_token(self) -> str | None:
+        """The token of the link last sent, remade: under the secret key or one it
+        replaced (SECRET_KEY_FALLBACKS, so rotating the key keeps pending invites), or the
+        HMAC an invite made before signing was used. None when no key makes it."""
+        keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+        candidates = [
+            signing.Signer(key=k, salt=INVITE_SALT).signature(self.token_salt) for k in keys
+        ]
+        candidates += [_former_token(str(k), self.token_salt) for k in keys]
+        return next((t for t in candidates if token_hash(t) == self.token_hash), None)
 
     @property
     def status(self) -> str:

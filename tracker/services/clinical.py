@@ -8,21 +8,17 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import audit
 from ..alerts.rule import Kind as AlertKind
-from ..channels import Message
 from ..models import (
     Alert,
     AuditAction,
     ClinicalReview,
     ClinicianNote,
-    Notification,
     Patient,
     Prescription,
     ReviewOutcome,
@@ -31,8 +27,8 @@ from ..models import (
     TreatmentStop,
     User,
 )
+from ..notifications import outbox
 from ..review import explain
-from . import notifications
 from .status import refresh_patient, store_alert_counts
 
 
@@ -115,25 +111,11 @@ def record_review(
     refresh_patient(patient)
     if outcome == ReviewOutcome.STOP:
         # The safety advice after stopping (SPEC §13), by the patient's own channel, once.
-        notifications.queue(
+        outbox.queue(
             kind=SendKind.STOP_ADVICE, key=f"review {recorded.pk}", recipient=patient.user,
             clinic_id=patient.user.clinic_id, channel=patient.reminder_channel,
         )  # fmt: skip
     return recorded
-
-
-def compose_stop_advice(row: Notification) -> Message | None:
-    user = row.recipient
-    if user is None or not user.is_active:
-        return None
-    return Message(
-        subject=_("LDN Tracker: important advice after stopping LDN"),
-        body=render_to_string(
-            "emails/stop_advice.txt",
-            {"name": user.first_name, "url": notifications.link(reverse("diary"))},
-        ),
-        url=notifications.link(reverse("diary")),
-    )
 
 
 def _already_recorded(patient: Patient, point: int) -> str:

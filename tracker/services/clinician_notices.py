@@ -8,15 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ..alerts.rule import Priority
-from ..channels import Message
-from ..models import Alert, Clinic, Notification, Patient, PatientSummary, SendKind, User
-from .notifications import link, queue, queue_many
+from ..models import Alert, Clinic, Notification, Patient, SendKind, User
+from ..notifications.outbox import queue, queue_many
 
 DIGEST_HOUR = 7  # the clinic's local morning
 RECENT = dt.timedelta(days=2)  # an older alert is history, not news
@@ -88,36 +84,3 @@ def queue_digests(now: dt.datetime | None = None) -> int:
                 )
             )
     return queue_many(rows)
-
-
-def compose(row: Notification) -> Message | None:
-    clinician = row.recipient
-    if clinician is None or not clinician.is_active:
-        return None
-    url = link(reverse("clinician_panel"))
-    context: dict[str, object] = {"name": clinician.first_name or clinician.email, "url": url}
-    if row.kind == SendKind.URGENT_ALERT:
-        if row.alert is None or row.alert.acknowledged_at is not None:
-            return None  # already seen to
-        return Message(
-            subject=_("LDN Tracker: an urgent alert needs your attention"),
-            body=render_to_string("emails/urgent_alert.txt", context),
-            url=url,
-        )
-    day = row.for_date or timezone.localdate()
-    summaries = PatientSummary.objects.filter(
-        patient__in=Patient.objects.visible_to(clinician), review_on__lte=day
-    )
-    due = summaries.count()
-    new = summaries.filter(review_on=day).count()  # due from today: not in yesterday's
-    urgent = 0
-    if not clinician.urgent_alert_emails:  # digest only: the urgent alerts are in here too
-        urgent = Alert.objects.visible_to(clinician).open().filter(priority=Priority.URGENT).count()
-    if not due and not urgent:
-        return None
-    context |= {"reviews_due": due, "new_reviews": new, "urgent": urgent}
-    return Message(
-        subject=_("LDN Tracker: your daily digest"),
-        body=render_to_string("emails/digest.txt", context),
-        url=url,
-    )

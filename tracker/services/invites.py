@@ -3,37 +3,30 @@ Every change writes its audit event in its own transaction."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit
-from ..channels import Message
-from ..models import AuditAction, Clinic, Invite, Notification, Patient, SendKind, User
-from . import notifications
+from ..models import AuditAction, Clinic, Invite, SendKind, User
+from ..models.people import token_hash
+from ..notifications import links, outbox
+from .enrolment import enrol
 
 
 class InviteError(Exception):
     """Why an invite cannot be made or used, in words for the person at the screen."""
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def find_invite(token: str) -> Invite | None:
-    return Invite.objects.select_related("clinic").filter(token_hash=_hash(token)).first()
+    return Invite.objects.select_related("clinic").filter(token_hash=token_hash(token)).first()
 
 
 INVITE_PROBLEMS = {
@@ -52,56 +45,25 @@ def invite_problem(invite: Invite | None) -> str | None:
     return str(problem) if problem else None
 
 
-def token_for(invite: Invite) -> str:
-    """The invite link's token: an HMAC of the invite's salt under the secret key. Only its
-    hash is stored to find the invite, so neither the database nor the queue holds a link
-    that works; the worker remakes it to send the email."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"ldn-invite:{invite.token_salt}".encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
 def _new_token(invite: Invite) -> str:
     invite.token_salt = secrets.token_hex(32)
-    token = token_for(invite)
-    invite.token_hash = _hash(token)
+    token = invite.token()
+    invite.token_hash = token_hash(token)
     invite.expires_at = timezone.now() + dt.timedelta(hours=settings.INVITE_VALID_HOURS)
     return token
 
 
 def link(token: str) -> str:
-    return notifications.link(reverse("accept_invite", args=[token]))
+    return links.link(reverse("accept_invite", args=[token]))
 
 
 def _send(invite: Invite) -> None:
-    notifications.queue(
+    outbox.queue(
         kind=SendKind.INVITE,
         key=f"{invite.pk}:{invite.token_salt[:16]}",  # each resend is a new message
         invite=invite,
         email=invite.email,
         clinic=invite.clinic,
-    )
-
-
-def compose(row: Notification) -> Message | None:
-    """The invite email, if the invite can still be used and its link remade."""
-    invite = row.invite
-    if invite is None or invite.status != "pending" or not invite.token_salt:
-        return None
-    if _hash(token_for(invite)) != invite.token_hash:
-        return None  # resent since: this message's link would not work
-    url = link(token_for(invite))
-    context = {
-        "name": invite.first_name,
-        "clinic": invite.clinic.name,
-        "url": url,
-        "hours": settings.INVITE_VALID_HOURS,
-    }
-    return Message(
-        subject=_("LDN Tracker: your invitation from %(clinic)s") % {"clinic": invite.clinic.name},
-        body=render_to_string("emails/invite.txt", context),
-        url=url,
     )
 
 
@@ -187,7 +149,7 @@ def accept(*, token: str, password: str, ip: str | None = None) -> User:
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     if pending.role == User.Role.PATIENT:
-        Patient.objects.create(
+        enrol(
             user=user,
             clinician=pending.clinician,
             condition=pending.condition,

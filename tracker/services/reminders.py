@@ -1,38 +1,22 @@
 """Reminders to log the diary (SPEC §10): off until the patient says yes (asked once on
 Today), at the local time they chose, never for a day already logged, never holding a
-health value. After 3 unanswered days the reminder says so once, then stays daily."""
+health value. After 3 unanswered days the reminder says so once, then stays daily (its
+words: notifications/messages.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 
-from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .. import audit
-from ..channels import Message
-from ..models import (
-    AuditAction,
-    DailyEntry,
-    Notification,
-    Patient,
-    SendKind,
-    SendStatus,
-    diary_date_at,
-)
-from .notifications import link, queue_many
-
-STOP_SALT = "ldn-reminders-stop"
-QUIET_DAYS = 3
+from ..models import AuditAction, Notification, Patient, SendKind, diary_date_at
+from ..notifications.outbox import queue_many
 
 
-@transaction.atomic
 @transaction.atomic
 def choose(
     *,
@@ -52,19 +36,6 @@ def choose(
         update_fields=["reminders", "reminders_asked", "reminder_time", "reminder_channel"]
     )
     audit.record(actor=patient.user, action=AuditAction.CHANGE_REMINDERS, patient=patient, ip=ip)
-
-
-def stop_token(patient: Patient) -> str:
-    return signing.dumps(patient.pk, salt=STOP_SALT)
-
-
-def patient_for(token: str) -> Patient | None:
-    """The patient a stop link was made for (signed: it cannot be made up or changed)."""
-    try:
-        pk = signing.loads(token, salt=STOP_SALT)
-    except signing.BadSignature:
-        return None
-    return Patient.objects.filter(pk=pk).first()
 
 
 @transaction.atomic
@@ -114,44 +85,3 @@ def queue_due(now: dt.datetime | None = None) -> int:
             ]
         )
     return queued
-
-
-def compose(row: Notification) -> Message | None:
-    user, day = row.recipient, row.for_date
-    patient = Patient.objects.filter(user=user).select_related("summary").first()
-    if patient is None or day is None or not patient.reminders or not user.is_active:  # type: ignore[union-attr]
-        return None
-    if DailyEntry.objects.filter(patient=patient, date=day).exists():
-        return None  # logged meanwhile: nothing to remind of
-    stop_url = link(reverse("reminders_stop", args=[stop_token(patient)]))
-    url = link(reverse("diary"))
-    context = {
-        "name": user.first_name or _("there"),  # type: ignore[union-attr]
-        "url": url,
-        "stop_url": stop_url,
-        "quiet_days": QUIET_DAYS if _quiet_for_three_days(patient, day) else 0,
-    }
-    return Message(
-        subject=_("LDN Tracker: time for today's diary"),
-        body=render_to_string("emails/reminder.txt", context),
-        url=url,
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
-def _quiet_for_three_days(patient: Patient, day: dt.date) -> bool:
-    """The 3 days before `day` were reminded and not logged, and the day before them was:
-    said once, on the 4th reminder; the reminders after it stay plain."""
-    last = patient.summary.last_entry  # type: ignore[attr-defined]
-    if last is None or (day - last).days != QUIET_DAYS + 1:
-        return False
-    reminded = Notification.objects.filter(
-        kind=SendKind.REMINDER,
-        recipient=patient.user,
-        status=SendStatus.SENT,
-        for_date__range=(day - dt.timedelta(days=QUIET_DAYS), day - dt.timedelta(days=1)),
-    ).count()
-    return reminded == QUIET_DAYS

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..channels import vapid_public_key
 from ..forms.accounts import SetPasswordForm
 from ..forms.clinician import NotificationsForm
 from ..forms.patient import ReminderForm, reminder_channels
 from ..models import Patient, User
+from ..notifications import links
+from ..notifications.channels import vapid_public_key
 from ..security.client_ip import client_ip
 from ..services import invites, reminders
 
@@ -99,7 +100,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def stop_reminders(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every reminder: stops them without signing in (RFC 8058 one-click from
     the mail app posts here). Opening it asks first, so a link scanner stops nothing."""
-    patient = reminders.patient_for(token)
+    patient = links.patient_for(token)
     if patient is None:
         return render(request, "account/stop_reminders.html", {"invalid": True}, status=404)
     if request.method == "POST":

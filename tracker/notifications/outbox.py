@@ -1,4 +1,4 @@
-"""Sending, idempotent and retried (SPEC §10). A message is a Notification row first, unique
+"""The outbox: sending, idempotent and retried (SPEC §10). A message is a Notification row first, unique
 per kind and key, written in the transaction of what caused it; only once that commits is
 its delivery queued. Delivery claims the row with a conditional UPDATE (pending → sending),
 so two workers, a repeated task or a second scheduler never send it twice: the one that
@@ -15,14 +15,15 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.tasks import default_task_backend
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.tasks import default_task_backend, task
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ..channels import Message, channel
-from ..models import Notification, SendKind, SendStatus
+from ..models import Notification, SendStatus
+from .channels import channel
+from .links import link
+from .messages import compose
+
+__all__ = ["deliver", "enqueue", "link", "queue", "queue_many", "requeue_overdue", "resend"]
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -64,11 +65,24 @@ def queue_many(rows: list[Notification]) -> int:
     return len(new)
 
 
+@task()
+def deliver_task(pk: int) -> str:
+    """A worker's delivery of one row."""
+    return deliver(pk)
+
+
+@task()
+def deliver_many_task(pks: list[int]) -> dict[str, int]:
+    outcomes: dict[str, int] = {}
+    for pk in pks:
+        status = deliver(pk)
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
+
+
 def enqueue(pk: int, at: dt.datetime | None = None) -> None:
     """Hand the delivery of row `pk` to a worker (at `at`, where the queue can wait)."""
-    from .. import tasks  # the tasks module builds on this one
-
-    job = tasks.deliver
+    job = deliver_task
     if at is not None and default_task_backend.supports_defer:
         job = job.using(run_after=at)
     job.enqueue(pk)
@@ -80,10 +94,8 @@ BATCH = 50
 def enqueue_many(pks: list[int]) -> None:
     """Deliveries in batches (a scheduled run's hundreds): one task per 50 rows, each row
     still claimed on its own, so a worker that dies mid-batch loses none of them."""
-    from .. import tasks
-
     for start in range(0, len(pks), BATCH):
-        tasks.deliver_many.enqueue(pks[start : start + BATCH])
+        deliver_many_task.enqueue(pks[start : start + BATCH])
 
 
 def deliver(pk: int) -> str:
@@ -179,58 +191,3 @@ def resend(row: Notification) -> bool:
     if done:
         transaction.on_commit(lambda: enqueue(row.pk), robust=True)
     return bool(done)
-
-
-# --- What each kind of message says --------------------------------------------------------
-
-
-def link(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def compose(row: Notification) -> Message | None:
-    """The message for `row` as things stand now, or None when it is no longer needed (the
-    day was logged, the alert acknowledged, the invite used)."""
-    from . import clinical, clinician_notices, invites, reminders  # they queue through here
-
-    match row.kind:
-        case SendKind.REMINDER:
-            return reminders.compose(row)
-        case SendKind.URGENT_ALERT | SendKind.DIGEST:
-            return clinician_notices.compose(row)
-        case SendKind.INVITE:
-            return invites.compose(row)
-        case SendKind.STOP_ADVICE:
-            return clinical.compose_stop_advice(row)
-        case SendKind.PASSWORD_RESET:
-            return _password_reset(row)
-        case SendKind.UNKNOWN_ACCOUNT:
-            return Message(
-                subject=_("LDN Tracker: password reset"),
-                body=render_to_string("emails/unknown_account.txt"),
-                url=link("/"),
-            )
-    return None
-
-
-def _password_reset(row: Notification) -> Message | None:
-    """A fresh reset link, made now from the account (Django's token: valid for 3 days,
-    dead once the password changes), so no link ever waits in the queue."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
-    user = row.recipient
-    if user is None or not user.is_active:
-        return None
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
-    return Message(
-        subject=_("LDN Tracker: reset your password"),
-        body=render_to_string("emails/password_reset.txt", {"url": link(path)}),
-        url=link(path),
-    )

@@ -1,6 +1,6 @@
 """How a message reaches someone: by email now, by push to the phone with Web Push. A
 channel takes a composed message and an address; it raises when delivery failed, and the
-caller (services/notifications.py) retries."""
+caller (notifications/outbox.py) retries."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from .models import Notification
+from ..models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class PushChannel:
     def send(self, notification: Notification, message: Message) -> None:
         from pywebpush import WebPushException, webpush
 
-        from .models import PushSubscription
+        from ..models import PushSubscription
 
         user = notification.recipient
         devices = (

@@ -1,0 +1,21 @@
+"""A patient's enrolment: the clinical profile and, in the same transaction, the summary
+row every page reads (one row per patient, so no page ever falls back to a diary). Every
+patient is made here: an accepted invite, a move from another clinic, the demo clinic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from ..models import Patient, PatientSummary
+from ..review import rule
+
+
+@transaction.atomic
+def enrol(**fields: Any) -> Patient:
+    """A new patient from `fields` (Patient's), with their empty summary."""
+    patient = Patient.objects.create(**fields)
+    values = PatientSummary.values_from(rule.Facts(outcome=patient.primary_outcome))
+    patient.summary = PatientSummary.objects.create(patient=patient, **values)  # type: ignore[attr-defined]
+    return patient
