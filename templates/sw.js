@@ -6,8 +6,13 @@ const CACHE = "ldn-shell-{{ version }}";
 const FILES = {{ files|safe }};
 const OFFLINE = "{{ offline }}";
 
+// The offline page is required; every other file is cached if it loads. One missing file
+// (a renamed icon, a proxy's hiccup) must not leave the phone with no service worker.
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all([
+    cache.add(OFFLINE),
+    ...FILES.filter((f) => f !== OFFLINE).map((f) => cache.add(f).catch(() => null)),
+  ])).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

@@ -263,3 +263,26 @@ def test_turning_on_push_stores_this_phones_subscription_and_a_push_arrives(
     assert json.loads(phone.read(service.received[0][2]))["body"] == "Time for today's diary."
     service.close()
     context.close()
+
+
+def test_the_app_installs_even_when_one_shell_file_is_missing(browser, live_server, patient):
+    """issue 20: the service worker's install failed whole when one listed file did not load;
+    now only the offline page is required."""
+    context = browser.new_context(base_url=live_server.url, service_workers="allow")
+    try:
+        context.route("**/img/icon-192*", lambda route: route.fulfill(status=404))
+        page = context.new_page()
+        sign_in(page, "ada@example.org", PASSWORD)
+        page.wait_for_url("**/diary/")
+        state = page.evaluate(
+            "navigator.serviceWorker.ready.then((r) => r.active && r.active.state)"
+        )
+        assert state in ("activating", "activated")
+        cached = page.evaluate(
+            "caches.keys().then((names) => caches.open(names[0]))"
+            ".then((cache) => cache.keys()).then((reqs) => reqs.map((r) => new URL(r.url).pathname))"
+        )
+        assert "/offline/" in cached
+        assert not any("icon-192" in path for path in cached)
+    finally:
+        context.close()
