@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck lock vendor clean
+.PHONY: run test test-fast lint typecheck lock vendor clean
 
 CHARTJS := node_modules/chart.js/dist/chart.umd.min.js
 AXE := node_modules/axe-core/axe.min.js
@@ -44,6 +44,10 @@ run: $(VENV)/.runtime $(CHARTJS)
 ## the database, REDIS_URL the cache)
 test: $(VENV)/.dev $(CHARTJS) $(AXE)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+## test-fast: the developer's inner loop, under a minute: all but the slow and browser tests
+test-fast: $(VENV)/.dev $(CHARTJS)
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.models import DailyEntry
 
 from .factories import valid_form_data
+
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out
 
 FIELDS = ["date", *DailyEntry.VALUE_FIELDS, "version"]
 

@@ -189,6 +189,7 @@ def test_the_json_holds_every_revision_prescription_and_answer(patient_client, h
     assert "Private working." not in json.dumps(data)  # the clinician's note stays theirs
 
 
+@pytest.mark.slow
 def test_the_json_reimported_into_a_fresh_database_reproduces_the_diary_exactly(
     patient_client, history, tmp_path
 ):

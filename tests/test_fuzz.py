@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from .factories import diary_until_review, login, valid_form_data
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out
+
 EXAMPLES = 60
 FUZZ = settings(
     max_examples=EXAMPLES,

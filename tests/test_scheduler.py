@@ -22,7 +22,7 @@ from tracker.notifications import outbox as notifications
 
 from .test_worker import ROOT, _database_url, mails, stop, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 
 def _free_port() -> int:

@@ -224,6 +224,7 @@ def test_every_page_carries_the_security_headers(client, request, objects, name)
         assert 'name="viewport"' in html or response.status_code != 200, name
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deploy_check():
     env = {
         **os.environ,

@@ -19,7 +19,7 @@ from tracker.notifications import outbox as notifications
 
 from .factories import valid_form_data
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL", "")
 WAIT = 40  # seconds: the worker's start-up, then a poll a second
