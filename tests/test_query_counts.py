@@ -67,3 +67,34 @@ def test_the_panel_takes_the_same_queries_for_5_or_40_patients(client, clinic, c
             _diary(PatientFactory(user__clinic=clinic, clinician=clinician), 30)
         counts.append(_count(client, "/clinic/"))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db(transaction=True)  # statements counted as production sends them
+def test_recording_a_review_takes_few_statements_and_writes_the_summary_once(clinician, patient):
+    """issue 20: it took 18 statements and 8 savepoints, and wrote the summary twice (once
+    per closed alert, then in full). Now its review alert closes in one UPDATE and the
+    summary is written once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.models import Alert, Patient
+    from tracker.services import clinical
+
+    from .factories import diary_until_review
+
+    diary_until_review(patient)
+    assert Alert.objects.filter(patient=patient, kind="review", acknowledged_at=None).exists()
+    ada = Patient.objects.select_related("user", "summary").get(pk=patient.pk)
+    with CaptureQueriesContext(connection) as queries:
+        clinical.record_review(
+            patient=ada, point=1, outcome="continue", note="", next_week=12, by=clinician
+        )
+    sql = [q["sql"] for q in queries]
+    statements = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
+    assert len(statements) <= 13, statements
+    assert sum(s.startswith("SAVEPOINT") for s in sql) <= 1
+    assert sum(s.startswith('UPDATE "tracker_alert"') for s in sql) == 1
+    assert (
+        sum("tracker_patientsummary" in s and s.startswith(("INSERT", "UPDATE")) for s in sql) == 1
+    )
+    assert not Alert.objects.filter(patient=patient, kind="review", acknowledged_at=None).exists()

@@ -78,7 +78,7 @@ def record_review(
         raise ReviewNotRecorded(_already_recorded(patient, point))
     stopping = outcome == ReviewOutcome.STOP
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a double post meets the unique point: said, not raised
             recorded = ClinicalReview.objects.create(
                 patient=patient,
                 course=evaluation.course,
@@ -100,14 +100,12 @@ def record_review(
             reported_by=by,
         )
     audit.record(actor=by, action=AuditAction.RECORD_REVIEW, patient=patient, obj=recorded, ip=ip)
-    # The review answers its "review due" alert: it is closed, by whoever recorded it.
-    for alert in Alert.objects.filter(
-        patient=patient,
-        kind=AlertKind.REVIEW,
-        acknowledged_at__isnull=True,
+    # The review answers its "review due" alerts: closed in one statement, by whoever
+    # recorded it (the review's audit event says so); the summary is rewritten once, after.
+    Alert.objects.filter(
+        patient=patient, kind=AlertKind.REVIEW, acknowledged_at__isnull=True,
         on__lte=evaluation.today,
-    ):
-        acknowledge_alert(alert=alert, by=by, ip=ip)
+    ).update(acknowledged_at=timezone.now(), acknowledged_by=by)  # fmt: skip
     refresh_patient(patient)
     if outcome == ReviewOutcome.STOP:
         # The safety advice after stopping (SPEC §13), by the patient's own channel, once.

@@ -21,6 +21,7 @@ from ..models import (
     User,
 )
 from ..review import rule
+from .clinician_notices import announce_urgent
 from .status import refresh_patient
 
 
@@ -53,8 +54,10 @@ def record_entry(
     entry, changed = save_entry(patient=patient, day=day, values=values, version=version, by=by)
     if changed:
         audit.record(actor=by, action=AuditAction.SAVE_ENTRY, patient=patient, obj=entry, ip=ip)
-    evaluation = refresh_patient(patient, diary_only=True)
-    return Saved(entry, changed, evaluation)
+    refreshed = refresh_patient(patient, diary_only=True)
+    if refreshed.urgent:
+        announce_urgent(patient)  # the clinician's email, sent once this commits
+    return Saved(entry, changed, refreshed.evaluation)
 
 
 @transaction.atomic(savepoint=False)
@@ -170,7 +173,8 @@ def answer_enrolment(
     patient.enrolment_answered_on = patient.enrolment_answered_on or patient.diary_today()
     patient.save(update_fields=["medicines", "takes_opioids", "pregnancy", "enrolment_answered_on"])
     audit.record(actor=patient.user, action=AuditAction.ANSWER_ENROLMENT, patient=patient, ip=ip)
-    refresh_patient(patient)
+    if refresh_patient(patient).urgent:
+        announce_urgent(patient)
 
 
 def stop_advice_due(patient: Patient) -> ClinicalReview | None:

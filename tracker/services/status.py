@@ -19,23 +19,33 @@ from ..alerts.rule import Priority
 from ..models import Alert, DailyEntry, Notification, Patient, PatientSummary
 from ..review import courses, rule, side_effects
 from ..review.days import Day, dose_days
-from .clinician_notices import announce_urgent
 
 log = logging.getLogger(__name__)
 
 
-@transaction.atomic(savepoint=False)
-def refresh_patient(
-    patient: Patient, today: dt.date | None = None, *, diary_only: bool = False
-) -> rule.Evaluation:
-    """Re-evaluate the patient: rewrite their summary and store the alerts the diary calls
-    for (SPEC §5: one per source; an episode's alert updated as it grows or joins another).
-    Returns today's evaluation. Safe to repeat. With `diary_only` (right after a diary
-    entry, which changes no review) the PGIC answer is read from the stored summary when the
-    course and review point are unchanged."""
-    today = today or patient.diary_today()
-    # One refresh at a time per patient: two saves at once must not both raise an alert.
-    PatientSummary.objects.select_for_update().filter(patient=patient).first()
+@dataclass(frozen=True)
+class Evaluated:
+    """What the rules say of a patient today, read and computed, nothing written yet."""
+
+    days: list[Day]
+    facts: rule.Facts
+    evaluation: rule.Evaluation
+    signals: list[alert_rule.Signal]
+    spans: list[tuple[dt.date, dt.date | None]]
+    last_review_at: Any
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    evaluation: rule.Evaluation
+    urgent: bool  # the diary calls for an urgent alert: the caller has its email queued
+
+
+def evaluate(patient: Patient, today: dt.date, *, diary_only: bool = False) -> Evaluated:
+    """Read the diary and what the clinic recorded, and apply the rules (pure from there):
+    courses, the response rule, the alerts' signals. With `diary_only` (right after a diary
+    entry, which changes no review) the review point and its PGIC answer are the stored
+    summary's while the course is unchanged."""
     days = [d for d in DailyEntry.objects.for_patient(patient).days() if d.date <= today]
     stops = [s.as_rule() for s in patient.stops.filter(on__lte=today)]
     answers = dict(patient.gap_answers.values_list("after", "kept_taking"))
@@ -43,31 +53,23 @@ def refresh_patient(
     course = found_courses[-1].number if found_courses else 0
     stored = getattr(patient, "summary", None)
     if diary_only and stored is not None and stored.course == course:
-        # A diary entry changes no review: the point and its PGIC answer are as stored.
         point, week, answer = stored.review_point, stored.review_week, stored.pgic
-        counts: dict[str, Any] = {"last_review_at": stored.last_review_at}
+        last_review_at = stored.last_review_at
     else:
         reviews = list(patient.reviews.values_list("course", "point", "next_week", "recorded_at"))
         point, week = rule.next_review(
             [rule.Review(p, w or 0) for c, p, w, _ in reviews if c == max(course, 1)]
         )
-        counts = {"last_review_at": max((r[3] for r in reviews), default=None)}
+        last_review_at = max((r[3] for r in reviews), default=None)
         answer = (
             patient.pgic_answers.filter(course=max(course, 1), review_point=point)
             .values_list("value", flat=True)
             .first()
         )
     facts = rule.facts(
-        days,
-        outcome=patient.primary_outcome,
-        enrolment_answer=patient.enrolment_answer,
-        point=point,
-        week=week,
-        pgic=answer,
-        stops=stops,
-        answers=answers,
-        today=today,
-    )
+        days, outcome=patient.primary_outcome, enrolment_answer=patient.enrolment_answer,
+        point=point, week=week, pgic=answer, stops=stops, answers=answers, today=today,
+    )  # fmt: skip
     evaluation = rule.status(facts, today)
     found = alert_rule.signals(
         days,
@@ -77,23 +79,46 @@ def refresh_patient(
         courses=found_courses,
         stops=stops,
     )
-    open_priorities = store_alerts(patient, found)
-    counts["open_alerts"] = len(open_priorities)
-    counts["urgent_alerts"] = sum(1 for p in open_priorities if p == Priority.URGENT)
     spans = courses.spans(found_courses)
+    return Evaluated(days, facts, evaluation, found, spans, last_review_at)
+
+
+@transaction.atomic(savepoint=False)
+def refresh_patient(
+    patient: Patient, today: dt.date | None = None, *, diary_only: bool = False
+) -> Refreshed:
+    """Re-evaluate the patient (`evaluate`), store the alerts it calls for (SPEC §5: one
+    per source; an episode's alert updated as it grows or joins another) and rewrite the
+    summary. Safe to repeat. Whether an urgent alert is called for is returned: the calling
+    service queues its email (services/clinician_notices.announce_urgent)."""
+    today = today or patient.diary_today()
+    # One refresh at a time per patient: two saves at once must not both raise an alert.
+    PatientSummary.objects.select_for_update().filter(patient=patient).first()
+    found = evaluate(patient, today, diary_only=diary_only)
+    open_priorities = store_alerts(patient, found.signals)
+    store_summary(patient, found, open_priorities)
+    urgent = any(s.priority == Priority.URGENT for s in found.signals)
+    return Refreshed(found.evaluation, urgent)
+
+
+def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]) -> None:
+    """The summary row, in one upsert (INSERT … ON CONFLICT DO UPDATE)."""
     values = (
-        PatientSummary.values_from(facts) | today_values(days, evaluation, today, spans) | counts
+        PatientSummary.values_from(found.facts)
+        | today_values(found.days, found.evaluation, found.evaluation.today, found.spans)
+        | {
+            "last_review_at": found.last_review_at,
+            "open_alerts": len(open_priorities),
+            "urgent_alerts": sum(1 for p in open_priorities if p == Priority.URGENT),
+        }
     )
-    PatientSummary.objects.bulk_create(  # one upsert: INSERT … ON CONFLICT DO UPDATE
+    PatientSummary.objects.bulk_create(
         [PatientSummary(patient=patient, **values)],
         update_conflicts=True,
         unique_fields=["patient"],
         update_fields=[*values, "computed_at"],
     )
     patient.summary = PatientSummary(patient=patient, **values)  # type: ignore[attr-defined]
-    if any(s.priority == Priority.URGENT for s in found):
-        announce_urgent(patient)  # sent once this transaction commits
-    return evaluation
 
 
 def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
