@@ -25,8 +25,8 @@ django.setup()
 
 from tracker import charts  # noqa: E402
 from tracker.alerts import rule as alerts  # noqa: E402
-from tracker.review import rule  # noqa: E402
-from tracker.review.days import Day  # noqa: E402
+from tracker.response import rule  # noqa: E402
+from tracker.response.days import Day  # noqa: E402
 
 
 def diary(days: int) -> list[Day]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from tracker.review import rule
-from tracker.review.days import Day
+from tracker.response import rule
+from tracker.response.days import Day
 
 
 def evaluate(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from tracker.alerts.explain import text
 from tracker.alerts.rule import Kind, Priority, signals
-from tracker.review.days import Day
+from tracker.response.days import Day
 
 from .rules import evaluate
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from tracker.alerts.rule import Kind, signals
-from tracker.review import courses, side_effects
-from tracker.review.courses import End, Stop
-from tracker.review.days import Day
-from tracker.review.rule import Phase
+from tracker.response import courses, side_effects
+from tracker.response.courses import End, Stop
+from tracker.response.days import Day
+from tracker.response.rule import Phase
 
 from .rules import evaluate
 

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from tracker.review.intervals import ar1_factors, interval, lag1, naive, t_quantile
+from tracker.response.intervals import ar1_factors, interval, lag1, naive, t_quantile
 
 D = dt.date(2026, 3, 1)
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tracker.models import ClinicalReview, Patient, PatientSummary
 from tracker.outcomes import clinic_outcomes
-from tracker.review.intervals import wilson
+from tracker.response.intervals import wilson
 
 from .factories import PatientFactory, diary_until_review, login
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.review import rule
-from tracker.review.days import Day, current_since
+from tracker.response import rule
+from tracker.response.days import Day, current_since
 
 from .rules import evaluate
 

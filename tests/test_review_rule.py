@@ -8,9 +8,9 @@ from fractions import Fraction
 
 import pytest
 
-from tracker.review.days import Day
-from tracker.review.explain import explanation
-from tracker.review.rule import Phase, Review, Verdict, judge
+from tracker.response.days import Day
+from tracker.response.explain import explanation
+from tracker.response.rule import Phase, Review, Verdict, judge
 
 from .rules import evaluate
 
@@ -482,7 +482,7 @@ def test_the_rule_modules_import_nothing_from_django():
     import sys
 
     code = (
-        "import sys; import tracker.review.rule, tracker.review.days, tracker.alerts.rule; "
+        "import sys; import tracker.response.rule, tracker.response.days, tracker.alerts.rule; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -106,7 +106,7 @@ def test_the_demo_raises_the_alerts_its_stories_need(seeded):
 
 
 def test_the_demo_has_a_patient_who_stopped_and_restarted(seeded):
-    from tracker.review.courses import End
+    from tracker.response.courses import End
 
     june = Patient.objects.get(user__email=demo.email("june"))
     evaluation = june.status()

@@ -9,8 +9,8 @@ import pytest
 
 from tracker.alerts.explain import text
 from tracker.alerts.rule import Kind, Priority, signals
-from tracker.review.days import Day
-from tracker.review.side_effects import Effect, State, persistent_runs, status
+from tracker.response.days import Day
+from tracker.response.side_effects import Effect, State, persistent_runs, status
 
 from .rules import evaluate
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .review.days import Day, changes, dose_days, timing, timing_days
-from .review.rule import Evaluation
+from .response.days import Day, changes, dose_days, timing, timing_days
+from .response.rule import Evaluation
 
 RANGES = {"4w": ("4 weeks", 28), "12w": ("12 weeks", 84), "all": ("All", None)}
 DEFAULT_RANGE = "12w"

@@ -32,8 +32,8 @@ from .models import (
     TreatmentStop,
     User,
 )
-from .review import explain, rule
-from .review.rule import REVIEW_WEEK
+from .response import explain, rule
+from .response.rule import REVIEW_WEEK
 from .services.enrolment import enrol
 from .services.status import refresh_patient
 

@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 
 from .formatting import plain_number
 from .models import Clinic, ClinicalReview, Condition, PatientSummary
-from .review.explain import VERDICT_LABELS
-from .review.intervals import wilson
-from .review.rule import Verdict
+from .response.explain import VERDICT_LABELS
+from .response.intervals import wilson
+from .response.rule import Verdict
 
 POINTS = {1: 6, 2: 12}  # review point → its usual week
 VERDICTS = [

@@ -33,7 +33,7 @@ from django.utils.functional import cached_property
 from .alerts.rule import NOT_LOGGING_DAYS
 from .models import Patient, User
 from .models.people import diary_date_at
-from .review.rule import Evaluation
+from .response.rule import Evaluation
 from .services.status import RECENT_DAYS
 
 PAGE_SIZE = 25

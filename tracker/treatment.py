@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import ClinicalReview, Patient, TreatmentStop
-from .review import courses
-from .review.days import Day
-from .review.explain import course_words
+from .response import courses
+from .response.days import Day
+from .response.explain import course_words
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..review.explain import VERDICT_LABELS, short_date
-from ..review.rule import Verdict
+from ..response.explain import VERDICT_LABELS, short_date
+from ..response.rule import Verdict
 from .rule import Kind, Priority
 
 KIND_LABELS = {
@@ -61,7 +61,7 @@ def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
                 "day": day,
             }
         case Kind.SLEEP | Kind.HEADACHE | Kind.GI | Kind.FATIGUE:
-            from ..review.explain import persistent_text
+            from ..response.explain import persistent_text
 
             return persistent_text(str(kind), on, params.get("timing") or None)
         case Kind.REPORTED_STOP:

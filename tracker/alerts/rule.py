@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from ..review import courses as course_rule
-from ..review import side_effects
-from ..review.courses import Course, End, Stop
-from ..review.days import Day
-from ..review.rule import Evaluation, Phase
+from ..response import courses as course_rule
+from ..response import side_effects
+from ..response.courses import Course, End, Stop
+from ..response.days import Day
+from ..response.rule import Evaluation, Phase
 
 HEADACHE_RUN = 3
 NOT_LOGGING_DAYS = 3

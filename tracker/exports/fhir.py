@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..models import DailyEntry, Patient
-from ..review.explain import PGIC_CHOICES, stopped_words
+from ..response.explain import PGIC_CHOICES, stopped_words
 
 NAMESPACE = uuid.UUID("8f6d2c1e-5b7a-4f0e-9a3c-2d1b0c9e8f7a")  # this product's, fixed
 UCUM = "http://unitsofmeasure.org"

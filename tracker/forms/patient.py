@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..formatting import plain_number
 from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
-from ..review.explain import PGIC_CHOICES
+from ..response.explain import PGIC_CHOICES
 from .fields import (
     FiniteDecimalField,
     check_stop_date,

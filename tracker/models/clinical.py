@@ -13,9 +13,9 @@ from django.db.models.lookups import LessThanOrEqual
 
 from ..alerts import explain as alert_words
 from ..alerts.rule import Kind, Priority
-from ..review import rule
-from ..review.courses import End, Stop
-from ..review.explain import PGIC_CHOICES
+from ..response import rule
+from ..response.courses import End, Stop
+from ..response.explain import PGIC_CHOICES
 from .people import Patient, User
 
 

@@ -14,7 +14,7 @@ from django.db.models.functions import Length, Mod
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
-from ..review.days import Day
+from ..response.days import Day
 from .people import Patient
 
 DOSE_MIN, DOSE_MAX = Decimal("0.1"), Decimal("12.0")

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..review import rule
+from ..response import rule
 
 EDITABLE_DAYS = 7
 INVITE_SALT = "ldn-tracker.invite"

@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..notifications import outbox
-from ..review import explain
+from ..response import explain
 from .status import refresh_patient, store_alert_counts
 
 

@@ -20,7 +20,7 @@ from ..models import (
     PGICAnswer,
     User,
 )
-from ..review import rule
+from ..response import rule
 from .clinician_notices import announce_urgent
 from .status import refresh_patient
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from ..models import Patient, PatientSummary
-from ..review import rule
+from ..response import rule
 
 
 @transaction.atomic

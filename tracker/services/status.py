@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce
 from ..alerts import rule as alert_rule
 from ..alerts.rule import Priority
 from ..models import Alert, DailyEntry, Notification, Patient, PatientSummary
-from ..review import courses, rule, side_effects
-from ..review.days import Day, dose_days
+from ..response import courses, rule, side_effects
+from ..response.days import Day, dose_days
 
 log = logging.getLogger(__name__)
 

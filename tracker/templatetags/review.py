@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from ..formatting import conditional_escape as escape
 from ..formatting import plain_number, short_day
-from ..review import explain
-from ..review.rule import Evaluation
+from ..response import explain
+from ..response.rule import Evaluation
 from .diary import label
 
 register = template.Library()

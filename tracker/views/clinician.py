@@ -29,9 +29,9 @@ from ..forms.clinician import (
 )
 from ..models import Alert, AuditAction, AuditOutcome, DailyEntry, Patient, ReviewOutcome, User
 from ..outcomes import clinic_outcomes
-from ..review import side_effects
-from ..review.intervals import n_of_1
-from ..review.rule import NEXT_REVIEW_WEEK
+from ..response import side_effects
+from ..response.intervals import n_of_1
+from ..response.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
 from ..treatment import course_history

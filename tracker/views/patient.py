@@ -28,8 +28,8 @@ from ..forms.patient import (
     reminder_channels,
 )
 from ..models import AuditAction, DailyEntry, Patient, Prescription
-from ..review.courses import LAPSE_DAYS
-from ..review.rule import week_number
+from ..response.courses import LAPSE_DAYS
+from ..response.rule import week_number
 from ..security.client_ip import client_ip
 from ..services import diary as diary_service
 from ..services import reminders as reminder_service
