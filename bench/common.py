@@ -11,11 +11,13 @@ from urllib.parse import urlparse
 def prepare_environment(url: str) -> None:
     """Production settings (DEBUG off) on the database at `url`, created if missing."""
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ldn_tracker.settings")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ldn_tracker.settings"
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghij")
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
-    os.environ["DJANGO_TESTING"] = "true"  # plain static files: no collectstatic needed
+    os.environ["DJANGO_STATIC_PLAIN"] = "true"  # no collectstatic needed
+    # The test client's host, and this machine's for the load generator.
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     if url.startswith("postgres"):
         import psycopg
 

@@ -91,7 +91,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     common.prepare_environment(args.database_url)
     os.environ["REDIS_URL"] = args.redis_url
-    os.environ.pop("DJANGO_TESTING", None)  # production static files (collected, compressed)
+    os.environ.pop("DJANGO_STATIC_PLAIN", None)  # production static files (collected, compressed)
     os.environ["DJANGO_SETTINGS_MODULE"] = "with_bare_view"
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "bench"), str(ROOT)])
     import django

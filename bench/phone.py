@@ -37,8 +37,9 @@ def main() -> None:
         "DJANGO_STATIC_ROOT": str(work / "static"),
         "CHARTJS_SOURCE": "local",
         "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "ldn_tracker.settings",
     }
-    for name in ("DJANGO_TESTING", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for name in ("DJANGO_STATIC_PLAIN", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
 
     def manage(*command: str) -> None:

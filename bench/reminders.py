@@ -52,7 +52,6 @@ def main() -> None:
     if args.queue == "redis":
         env["REDIS_URL"] = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
     os.environ.update(env)
-    os.environ.pop("DJANGO_TESTING", None)  # a real queue, not the immediate backend
 
     import django
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -63,7 +61,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
-TESTING = "pytest" in sys.modules or env_bool("DJANGO_TESTING", default=False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or ""
 if not SECRET_KEY:
@@ -74,8 +71,6 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789abcdef"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-if DEBUG or TESTING:
-    ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -171,10 +166,6 @@ PER_PROCESS_CACHES = {
     "django.core.cache.backends.dummy.DummyCache",
 }
 if REDIS_URL:
-    if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
-        # Parallel test workers each get a Redis database of their own to empty.
-        worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
-        REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + worker % 15}").geturl()
     CACHES = {
         "default": {
             # Redis, falling back to the database cache while Redis cannot be reached, so
@@ -184,7 +175,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-elif DEBUG or TESTING:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
@@ -206,7 +197,7 @@ def require_shared_cache(caches: dict[str, Any], debug: bool) -> None:
         )
 
 
-require_shared_cache(CACHES, DEBUG or TESTING)
+require_shared_cache(CACHES, DEBUG)
 
 # Behind a reverse proxy: the addresses of the proxies that may tell us the client's address
 # (X-Forwarded-For), and how many stand in a row. Nobody else's header is believed.
@@ -302,9 +293,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
-# Development and tests serve static files straight from the source folders.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Development serves static files straight from the source folders (DJANGO_STATIC_PLAIN;
+# production collects and compresses them, with hashed names).
+STATIC_PLAIN = env_bool("DJANGO_STATIC_PLAIN", default=DEBUG)
+WHITENOISE_USE_FINDERS = STATIC_PLAIN
+WHITENOISE_AUTOREFRESH = STATIC_PLAIN
 # Flash messages live in the session (its cookie is __Host- in production), not in a
 # cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -313,7 +306,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if STATIC_PLAIN
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -322,7 +315,7 @@ STORAGES = {
 # Where links in emails and pushes point (the worker has no request to read it from).
 SITE_URL = (
     env_str("DJANGO_SITE_URL")
-    or ("http://127.0.0.1:8000" if DEBUG or TESTING else f"https://{ALLOWED_HOSTS[0]}")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
 ).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"DJANGO_SITE_URL={SITE_URL!r} must start with https://.")
@@ -351,24 +344,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LDN Tracker <no-reply@localh
 
 # Web Push (SPEC §11): the server's VAPID key, base64url (as `vapid --gen` prints it) or
 # PEM. Without one, production offers no push (reminders go by email); a developer's
-# machine makes one and keeps it in .vapid-dev.key, so subscriptions survive restarts.
+# machine makes one on first use and keeps it in VAPID_DEV_KEY_FILE, so subscriptions
+# survive restarts (notifications/channels.py: nothing is written when settings load).
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY") or ""
 VAPID_SUBJECT = env_str("VAPID_SUBJECT") or f"mailto:no-reply@{ALLOWED_HOSTS[0].strip('[]')}"
-if not VAPID_PRIVATE_KEY and (DEBUG or TESTING):
-    _dev_key = BASE_DIR / ".vapid-dev.key"
-    if not _dev_key.exists():
-        from py_vapid import Vapid
-
-        _vapid = Vapid()
-        _vapid.generate_keys()
-        _dev_key.write_bytes(_vapid.private_pem())
-    VAPID_PRIVATE_KEY = _dev_key.read_text()
+VAPID_DEV_KEY_FILE = BASE_DIR / ".vapid-dev.key" if DEBUG else None
+# A push service on this machine (development and tests) may be plain http.
+PUSH_ALLOW_HTTP = DEBUG
 
 # Background work (Django's Tasks framework). "database": django-tasks-db, the embedded
 # default, worked by `manage.py db_worker`; "redis": RQ through django-tasks-rq, worked by
 # `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job`; "immediate": run
-# in the request (tests). The schedule (tracker/tasks.py) runs in `manage.py crontask`.
-TASKS_BACKEND = env_str("TASKS_BACKEND") or ("immediate" if TESTING else "database")
+# in the request (tests). The schedule (tracker/tasks.py) runs in `manage.py schedule`.
+TASKS_BACKEND = env_str("TASKS_BACKEND") or "database"
 TASKS: dict[str, dict[str, Any]]
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -199,7 +199,11 @@ def test_the_json_reimported_into_a_fresh_database_reproduces_the_diary_exactly(
     env = {
         k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")
     }
-    env |= {"DATABASE_URL": fresh, "DJANGO_TESTING": "true"}
+    env |= {
+        "DATABASE_URL": fresh,
+        "DJANGO_SETTINGS_MODULE": "ldn_tracker.settings",
+        "TASKS_BACKEND": "immediate",
+    }
 
     def manage(*args: str) -> str:
         out = subprocess.run(

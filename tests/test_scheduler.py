@@ -81,10 +81,17 @@ def _env(**more: str) -> dict[str, str]:
     keep = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER", "DJANGO_TESTING")
+        if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER")
     }
     return (
-        keep | {"DATABASE_URL": _database_url(), "DJANGO_DEBUG": "true", "LOG_LEVEL": "INFO"} | more
+        keep
+        | {
+            "DATABASE_URL": _database_url(),
+            "DJANGO_DEBUG": "true",
+            "LOG_LEVEL": "INFO",
+            "DJANGO_SETTINGS_MODULE": "ldn_tracker.settings",
+        }
+        | more
     )
 
 

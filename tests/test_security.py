@@ -232,8 +232,8 @@ def test_production_settings_pass_the_deploy_check():
         "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-plenty-of-entropy-0123456789",
         "DJANGO_ALLOWED_HOSTS": "ldn.example.org",
     }
-    for name in ("DJANGO_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by this test session
-        env.pop(name, None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by this test session
+    env["DJANGO_SETTINGS_MODULE"] = "ldn_tracker.settings"
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

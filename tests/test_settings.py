@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -60,7 +61,7 @@ PRODUCTION = {
 def production(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     import os
 
-    base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "REDIS_URL")}
+    base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
     return subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
          "'ldn_tracker.settings'; django.setup(); " + code],
@@ -109,3 +110,21 @@ def test_allauths_limits_per_address_are_off_and_its_code_cap_stays():
         "print(s.RATE_LIMITS['login'], s.RATE_LIMITS['login_failed'])"
     )
     assert out.stdout.split() == ["None", "5/5m/key"], out.stderr
+
+
+def test_loading_the_settings_writes_no_file_and_knows_nothing_of_tests(tmp_path):
+    """issue 20: settings.py detected pytest and wrote .vapid-dev.key when imported. The
+    development key is made on first use instead; the tests' settings live in tests/."""
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    before = sorted(p.name for p in root.iterdir())
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = "import ldn_tracker.settings as s; print(s.DEBUG, s.TASKS_BACKEND, 'testserver' in s.ALLOWED_HOSTS)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["True", "database", "False"], out.stderr
+    assert sorted(p.name for p in root.iterdir()) == before
+    assert "pytest" not in (root / "ldn_tracker" / "settings.py").read_text()
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "tests.settings"  # the suite's own

@@ -60,9 +60,10 @@ def queue(settings, tmp_path):
     def start(*, slow: bool = False) -> subprocess.Popen[bytes]:
         env = {
             k: v for k, v in os.environ.items()
-            if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER", "DJANGO_TESTING")
+            if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER")
         } | env_queue | {
             "DATABASE_URL": _database_url(),
+            "DJANGO_SETTINGS_MODULE": "ldn_tracker.settings",
             "DJANGO_DEBUG": "true",
             "EMAIL_BACKEND_CLASS": "tests.slow_mail.SlowFileBackend" if slow
             else "django.core.mail.backends.filebased.EmailBackend",

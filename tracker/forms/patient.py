@@ -217,10 +217,10 @@ class PGICForm(forms.Form):
 
 def reminder_channels() -> list[tuple[str, Any]]:
     """By email always; by push where the server has its Web Push key (SPEC §11)."""
-    from django.conf import settings
+    from ..notifications.channels import vapid_private_key
 
     channels: list[tuple[str, Any]] = [("email", _("By email"))]
-    if settings.VAPID_PRIVATE_KEY:
+    if vapid_private_key():
         channels.append(("push", _("To my phone (push), or by email if it cannot")))
     return channels
 

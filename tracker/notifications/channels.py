@@ -59,10 +59,27 @@ def vapid_public_key() -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def vapid_private_key() -> str:
+    """The server's VAPID key: the setting, or on a developer's machine one made on first
+    use and kept in VAPID_DEV_KEY_FILE; "" when push is not offered."""
+    if settings.VAPID_PRIVATE_KEY:
+        return str(settings.VAPID_PRIVATE_KEY)
+    path = settings.VAPID_DEV_KEY_FILE
+    if path is None:
+        return ""
+    if not path.exists():
+        from py_vapid import Vapid
+
+        made = Vapid()
+        made.generate_keys()
+        path.write_bytes(made.private_pem())
+    return str(path.read_text())
+
+
 def _vapid():  # type: ignore[no-untyped-def]
     from py_vapid import Vapid
 
-    key = settings.VAPID_PRIVATE_KEY
+    key = vapid_private_key()
     return Vapid.from_pem(key.encode()) if "BEGIN" in key else Vapid.from_raw(key.encode())
 
 
@@ -78,9 +95,7 @@ class PushChannel:
 
         user = notification.recipient
         devices = (
-            list(PushSubscription.objects.filter(user=user))
-            if user and settings.VAPID_PRIVATE_KEY
-            else []
+            list(PushSubscription.objects.filter(user=user)) if user and vapid_private_key() else []
         )
         payload = json.dumps(
             {"title": message.subject, "body": _first_line(message.body), "url": message.url}

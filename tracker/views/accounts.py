@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from ..forms.clinician import NotificationsForm
 from ..forms.patient import ReminderForm, reminder_channels
 from ..models import Patient, User
 from ..notifications import links
-from ..notifications.channels import vapid_public_key
+from ..notifications.channels import vapid_private_key, vapid_public_key
 from ..security.client_ip import client_ip
 from ..services import invites, reminders
 
@@ -84,7 +83,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 },
                 channels=reminder_channels(),
             ),
-            "vapid_public_key": vapid_public_key() if settings.VAPID_PRIVATE_KEY else "",
+            "vapid_public_key": vapid_public_key() if vapid_private_key() else "",
             "push_devices": patient.user.push_subscriptions.count(),
         }
     if getattr(user, "is_clinician", False):
