@@ -8,6 +8,8 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import pytest
+
 from tracker.models import (
     Alert,
     AuditEvent,
@@ -140,17 +142,28 @@ def test_another_clinicians_stop_cannot_be_confirmed(client, other_clinician, pa
     assert stop.confirmed_at is None
 
 
-def test_today_first_asks_about_an_unlogged_gap_and_no_makes_it_a_lapse(client, patient):
+@pytest.fixture
+def back_after_24_days(client, patient):
+    """Ada logged doses until 25 days ago, then nothing: she opens Today again. Returns
+    her last dose day."""
     today = patient.diary_today()
-    for n in range(25, 40):
-        EntryFactory(patient=patient, date=today - dt.timedelta(days=n))
+    DailyEntry.objects.bulk_create(
+        EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n))
+        for n in range(25, 40)
+    )
     refresh_patient(patient)
     client.force_login(patient.user)
+    return today - dt.timedelta(days=25)
+
+
+def test_today_first_asks_about_an_unlogged_gap_and_no_makes_it_a_lapse(
+    client, patient, back_after_24_days
+):
     html = client.get("/diary/").content.decode()
     assert "Did you keep taking LDN while you weren&#x27;t logging?" in html or (
         "Did you keep taking LDN while you weren't logging?" in html
     )
-    last_dose = today - dt.timedelta(days=25)
+    last_dose = back_after_24_days
     bad = client.post("/treatment/gap/", {"after": last_dose.isoformat()}, follow=True)
     assert "Choose yes or no" in bad.content.decode()
     client.post("/treatment/gap/", {"after": last_dose.isoformat(), "kept_taking": "no"})
@@ -161,13 +174,8 @@ def test_today_first_asks_about_an_unlogged_gap_and_no_makes_it_a_lapse(client, 
     assert DOSE_QUESTION not in client.get("/diary/").content.decode()
 
 
-def test_answering_yes_keeps_the_course_going(client, patient):
-    today = patient.diary_today()
-    for n in range(25, 40):
-        EntryFactory(patient=patient, date=today - dt.timedelta(days=n))
-    refresh_patient(patient)
-    client.force_login(patient.user)
-    after = (today - dt.timedelta(days=25)).isoformat()
+def test_answering_yes_keeps_the_course_going(client, patient, back_after_24_days):
+    after = back_after_24_days.isoformat()
     client.post("/treatment/gap/", {"after": after, "kept_taking": "yes"})
     evaluation = fresh(patient)
     assert not evaluation.stopped and evaluation.gap_question is None
