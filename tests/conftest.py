@@ -102,7 +102,10 @@ def foreign_clinician(foreign_clinic) -> User:
 @pytest.fixture
 def clinic_admin(clinic) -> User:
     return with_totp(
-        UserFactory(email="admin@example.org", role=User.Role.CLINIC_ADMIN, clinic=clinic)
+        UserFactory(
+            email="admin@example.org", first_name="Alex", last_name="Morgan",  # fixed: a
+            role=User.Role.CLINIC_ADMIN, clinic=clinic,  # random "Adams" matched "ada"
+        )  # fmt: skip
     )
 
 
