@@ -101,12 +101,15 @@ def foreign_clinician(foreign_clinic) -> User:
 
 @pytest.fixture
 def clinic_admin(clinic) -> User:
-    return with_totp(
-        UserFactory(
-            email="admin@example.org", first_name="Alex", last_name="Morgan",  # fixed: a
-            role=User.Role.CLINIC_ADMIN, clinic=clinic,  # random "Adams" matched "ada"
-        )  # fmt: skip
+    # A fixed name: a random "Adams" once matched the accounts list's search for Ada.
+    admin = UserFactory(
+        email="admin@example.org",
+        first_name="Alex",
+        last_name="Morgan",
+        role=User.Role.CLINIC_ADMIN,
+        clinic=clinic,
     )
+    return with_totp(admin)
 
 
 @pytest.fixture
