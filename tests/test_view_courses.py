@@ -288,3 +288,30 @@ def test_outcomes_use_the_dose_on_the_review_day_and_count_stops_before_week_6(
     shares = {s.verdict: s.count for s in week6.overall.shares}
     assert week6.overall.n == 2 and shares["stopped"] == 1
     assert "Stopped before week 6" in [s.label for s in week6.overall.shares]
+
+
+def test_history_labels_each_course_and_the_days_off_ldn(client, patient):
+    """After a stop and a restart, History counts the weeks of each course and shows the
+    days between as off LDN, not as the baseline before the first dose."""
+    today = patient.diary_today()
+    rows = [
+        EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n))
+        for n in range(30, 40)
+    ]
+    rows += [
+        EntryFactory.build(
+            patient=patient, date=today - dt.timedelta(days=n), dose_taken=False,
+            dose_mg=None, time_taken=None,
+        )
+        for n in range(5, 30)
+    ]  # fmt: skip
+    rows += [
+        EntryFactory.build(patient=patient, date=today - dt.timedelta(days=n)) for n in range(0, 5)
+    ]
+    DailyEntry.objects.bulk_create(rows)
+    refresh_patient(patient)
+    client.force_login(patient.user)
+    html = client.get("/history/").content.decode()
+    assert "course 2, wk 1" in html  # the restart 4 days ago
+    assert "off LDN" in html and "Stopped" in html  # the lapse after day 30 ago
+    assert "wk 2" in html  # the first course's second week, 30–33 days ago

@@ -312,6 +312,8 @@ class PatientSummary(models.Model):
     retitration = models.BooleanField(default=False)
     gap_question = models.DateField(null=True)
     review_dose = models.DecimalField(max_digits=3, decimal_places=1, null=True)  # SPEC §12
+    # Every course as [day 1, last day or null] (ISO dates), for History's week labels.
+    course_spans = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

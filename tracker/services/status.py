@@ -110,6 +110,10 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
             "last_review_at": found.last_review_at,
             "open_alerts": len(open_priorities),
             "urgent_alerts": sum(1 for p in open_priorities if p == Priority.URGENT),
+            "course_spans": [
+                [first.isoformat(), last.isoformat() if last else None]
+                for first, last in found.spans
+            ],
         }
     )
     PatientSummary.objects.bulk_create(

@@ -74,7 +74,8 @@ def _row_words(language: str | None) -> dict[str, Any]:
 
     keys = ("Dose", "Sleep", "Dreams", "Headache", "Pain", "Mood", "Fatigue", "Nausea",
             "Irritability", "Safety", "Note", "Opioid", "Liver signs", "woke", "missed",
-            "Flags", "Baseline", "Missed", "Not logged", "Edit", "Add", "before LDN")  # fmt: skip
+            "Flags", "Baseline", "Missed", "Not logged", "Edit", "Add", "before LDN",
+            "off LDN", "Stopped")  # fmt: skip
     words: dict[str, Any] = {key: escape(_(key)) for key in keys}
     words["severity"] = {v: str(label) for v, label in SEVERITY_0_3}
     words["quality"] = {v: str(label).lower() for v, label in SLEEP_QUALITY}
@@ -155,6 +156,8 @@ def history_row(row: dict[str, Any]) -> SafeString:
         when = f' <span class="week">{escape(row["week_label"])}</span>'
     elif row["baseline"]:
         when = f' <span class="week">{w["before LDN"]}</span>'
+    elif row.get("off_ldn"):
+        when = f' <span class="week">{w["off LDN"]}</span>'
     else:
         when = ""
     parts = [f'<th scope="row">{escape(row["label"])}{when}</th>']
@@ -165,6 +168,8 @@ def history_row(row: dict[str, Any]) -> SafeString:
             dose = escape(_dose(day))
         elif row["baseline"]:
             dose = f'<span class="baseline">{w["Baseline"]}</span>'
+        elif row.get("off_ldn"):
+            dose = f'<span class="baseline">{w["Stopped"]}</span>'
         else:
             dose = f'<span class="missed">{w["Missed"]}</span>'
         flags = ""

@@ -245,23 +245,39 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     first = today - dt.timedelta(days=HISTORY_DAYS - 1)
     entries = DailyEntry.objects.for_patient(patient)
     by_date = {d.date: d for d in entries.in_window(first, today).days()}
-    day_one = patient.status(today).day_one
+    summary = patient.summary  # type: ignore[attr-defined]
+    spans = [
+        (dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
+        for a, b in summary.course_spans
+    ]
+    if not spans and summary.day_one:  # a summary from before courses were kept
+        spans = [(summary.day_one, summary.ended_on)]
     # Each row's words and links made here, once, not by template tags 56 times over.
     edit_url = reverse("diary") + "?date="
-    week_word = _("wk %(n)s")
+    week_word, course_word = _("wk %(n)s"), _("course %(c)s, wk %(n)s")
     rows = []
     for offset in range(HISTORY_DAYS):
         day = today - dt.timedelta(days=offset)
         entry = by_date.get(day)
-        week = week_number(day_one, day) if day_one and day >= day_one else None
+        number, start = next(
+            ((n, a) for n, (a, b) in enumerate(spans, 1) if a <= day and (b is None or day <= b)),
+            (0, None),
+        )
+        week = week_number(start, day) if start else None
+        label = ""
+        if week:
+            label = (
+                week_word % {"n": week} if number == 1 else course_word % {"c": number, "n": week}
+            )
         rows.append(
             {
                 "day": day,
                 "label": short_day(day),
                 "entry": entry,
                 "week": week,
-                "week_label": week_word % {"n": week} if week else "",
-                "baseline": day_one is None or day < day_one,
+                "week_label": label,
+                "baseline": not spans or day < spans[0][0],
+                "off_ldn": bool(spans) and day >= spans[0][0] and week is None,
                 "editable": day >= earliest,
                 "edit_url": edit_url + day.isoformat() if day >= earliest else None,
             }
