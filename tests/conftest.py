@@ -81,27 +81,45 @@ def foreign_clinic(db):
 @pytest.fixture
 def clinician(clinic) -> User:
     return with_totp(
-        UserFactory(email="dr.okafor@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+        UserFactory(
+            email="dr.okafor@example.org",
+            first_name="Chidi",
+            last_name="Okafor",
+            role=User.Role.CLINICIAN,
+            clinic=clinic,
+        )
     )
 
 
 @pytest.fixture
 def other_clinician(clinic) -> User:
     return with_totp(
-        UserFactory(email="dr.lind@example.org", role=User.Role.CLINICIAN, clinic=clinic)
+        UserFactory(
+            email="dr.lind@example.org",
+            first_name="Sofia",
+            last_name="Lind",
+            role=User.Role.CLINICIAN,
+            clinic=clinic,
+        )
     )
 
 
 @pytest.fixture
 def foreign_clinician(foreign_clinic) -> User:
     return with_totp(
-        UserFactory(email="dr.moreau@example.org", role=User.Role.CLINICIAN, clinic=foreign_clinic)
+        UserFactory(
+            email="dr.moreau@example.org",
+            first_name="Luc",
+            last_name="Moreau",
+            role=User.Role.CLINICIAN,
+            clinic=foreign_clinic,
+        )
     )
 
 
 @pytest.fixture
 def clinic_admin(clinic) -> User:
-    # A fixed name: a random "Adams" once matched the accounts list's search for Ada.
+    # The named people have fixed names: a random "Adams" matched a search for Ada.
     admin = UserFactory(
         email="admin@example.org",
         first_name="Alex",
@@ -116,7 +134,11 @@ def clinic_admin(clinic) -> User:
 def foreign_admin(foreign_clinic) -> User:
     return with_totp(
         UserFactory(
-            email="admin@hilltop.example.org", role=User.Role.CLINIC_ADMIN, clinic=foreign_clinic
+            email="admin@hilltop.example.org",
+            first_name="Hana",
+            last_name="Berg",
+            role=User.Role.CLINIC_ADMIN,
+            clinic=foreign_clinic,
         )
     )
 
@@ -126,6 +148,7 @@ def patient(clinic, clinician) -> Patient:
     patient = PatientFactory(
         user__email="ada@example.org",
         user__first_name="Ada",
+        user__last_name="Lovell",
         user__clinic=clinic,
         clinician=clinician,
     )
@@ -138,6 +161,7 @@ def other_patient(clinic, other_clinician) -> Patient:
     patient = PatientFactory(
         user__email="ben@example.org",
         user__first_name="Ben",
+        user__last_name="White",
         user__clinic=clinic,
         clinician=other_clinician,
     )
