@@ -65,6 +65,11 @@ def totp_code(secret: str) -> str:
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
+    # Like a person who sees the code about to change: wait for the next one, so it is not
+    # checked a moment after its 30 s ran out (no tolerance is allowed).
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
