@@ -45,7 +45,7 @@ def test_a_stop_on_the_review_day_ends_the_course_that_day_and_no_review_is_due(
     (course,) = found(days, [stop])
     assert (course.day_one, course.ended_on, course.end_reason) == (D1, date(42), End.REVIEW)
     ev = evaluate(days, today=date(50), stops=[stop])
-    assert ev.phase == Phase.STOPPED and not ev.review_due and not ev.asks_dose
+    assert ev.phase == Phase.STOPPED and not ev.review_due and ev.stopped
     assert ev.stopped_on == date(42) and ev.end_reason == "review"
 
 

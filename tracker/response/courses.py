@@ -62,10 +62,6 @@ class Course:
             return False
         return self.after == End.LAPSE or self.gap_before > RETITRATE_AFTER
 
-    def holds(self, day: dt.date) -> bool:
-        """Whether `day` falls inside this course (from day 1 to its end, or on)."""
-        return self.day_one <= day and (self.ended_on is None or day <= self.ended_on)
-
 
 def _is_dose(day: Day) -> bool:
     return day.dose_taken and day.dose_mg is not None

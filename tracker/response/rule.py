@@ -392,11 +392,6 @@ class Evaluation:
         return self.phase == Phase.STOPPED
 
     @property
-    def asks_dose(self) -> bool:
-        """Whether Today asks "did you take your LDN dose?": not while stopped."""
-        return not self.stopped
-
-    @property
     def advise_retitration(self) -> bool:
         """Tell the patient to restart at the dose the clinic advises: while stopped after
         a lapse or a stop of more than 21 days, and in the first two weeks of a course that
