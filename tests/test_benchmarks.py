@@ -71,3 +71,8 @@ def test_todays_cold_phone_load_stays_within_35_kb():
         port = s.getsockname()[1]
     out = run("bench/phone.py", "--port", str(port))
     assert "Today, cold, on a phone:" in out and "within" in out, out
+
+
+def test_the_table_benchmark_runs():
+    out = run("bench/tables.py", "--rows", "30", "--runs", "2")
+    assert all(name in out for name in ("history", "record", "numbers", "panel"))

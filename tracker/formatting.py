@@ -44,3 +44,15 @@ def conditional_escape(value: Any) -> str:
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
+
+
+def choice_label(obj: Any, field: str) -> str:
+    """What `obj.get_<field>_display()` says, from a table made once per language (Django's
+    makes the choices hashable, translating every label, on each call)."""
+    value = getattr(obj, field)
+    return choice_labels(type(obj), field, get_language()).get(value, value)  # type: ignore[arg-type]
+
+
+@functools.cache
+def choice_labels(model: Any, field: str, language: str | None) -> dict[Any, str]:
+    return {key: str(text) for key, text in model._meta.get_field(field).flatchoices}

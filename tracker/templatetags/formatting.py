@@ -1,0 +1,23 @@
+"""How the pages write values: `{{ mg|number }}` (7.50 → 7.5), `{{ time|clock }}`,
+`{{ alert|label:"kind" }}` (a choice's words)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+from ..formatting import choice_label, plain_number
+
+register = template.Library()
+
+register.filter("number", plain_number)
+register.filter("label", choice_label)
+
+
+@register.filter
+def clock(value: object) -> str:
+    """A time as 22:00, whether the form holds a time or the text typed into it."""
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
