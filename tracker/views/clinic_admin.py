@@ -25,7 +25,7 @@ from ..forms.clinic_admin import (
 from ..models import AuditEvent, Invite, Notification, Patient, SendKind, SendStatus, User
 from ..security.client_ip import client_ip
 from ..services import accounts, invites
-from .sorting import Sorting, kept
+from ..tables.sorting import Sorting, kept
 
 
 def _clinicians(admin: User):  # type: ignore[no-untyped-def]

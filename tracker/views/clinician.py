@@ -34,8 +34,8 @@ from ..response.intervals import n_of_1
 from ..response.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
+from ..tables.sorting import Sorting, kept
 from ..treatment import course_history
-from .sorting import Sorting, kept
 
 DIARY_DAYS = 56
 DOSE_OUTCOMES = {
