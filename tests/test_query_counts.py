@@ -98,3 +98,28 @@ def test_recording_a_review_takes_few_statements_and_writes_the_summary_once(cli
         sum("tracker_patientsummary" in s and s.startswith(("INSERT", "UPDATE")) for s in sql) == 1
     )
     assert not Alert.objects.filter(patient=patient, kind="review", acknowledged_at=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # statements counted as production sends them
+def test_saving_a_day_writes_the_entry_and_the_summary_once(patient_client, patient):
+    """issue 20: a diary save is one pass (evaluate, store the alerts, store the summary),
+    with the request's own reads (session, user) counted too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.models import DailyEntry
+
+    from .factories import valid_form_data
+
+    day = patient.diary_today()
+    with CaptureQueriesContext(connection) as queries:
+        response = patient_client.post("/diary/", valid_form_data(day, pain="2"))
+    assert response.status_code in (200, 302)
+    sql = [q["sql"] for q in queries]
+    statements = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
+    assert len(statements) <= 15, statements
+    assert sum(s.startswith("SAVEPOINT") for s in sql) <= 1
+    writes = [s for s in sql if s.startswith(("INSERT", "UPDATE"))]
+    assert sum('"tracker_dailyentry"' in s.split(" (")[0] for s in writes) == 1, writes
+    assert sum('"tracker_patientsummary"' in s.split(" SET")[0] for s in writes) == 1, writes
+    assert DailyEntry.objects.get(patient=patient, date=day).pain == 2
