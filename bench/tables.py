@@ -105,19 +105,15 @@ def numbers_rows(n: int) -> list[dict[str, Any]]:
 
 
 def panel_rows(n: int) -> list[Any]:
+    from tests.rules import evaluate
     from tracker.models import Patient, User
     from tracker.panel import PanelRow
-    from tracker.response import rule
 
     logged = sorted((d for d in days(90) if d), key=lambda d: d.date)
-    evaluations = []
-    for diary, today in ((logged, TODAY), (logged[:20], logged[20].date), ([], TODAY)):
-        point, week = rule.next_review([])
-        facts = rule.facts(
-            diary, outcome="pain", enrolment_answer=None, point=point, week=week, pgic=None,
-            stops=[], answers=None, today=today,
-        )  # fmt: skip
-        evaluations.append(rule.status(facts, today))
+    evaluations = [
+        evaluate(diary, today=today)
+        for diary, today in ((logged, TODAY), (logged[:20], logged[20].date), ([], TODAY))
+    ]
     rows = []
     for i in range(n):
         user = User(first_name="Ann", last_name=f"Lee {i}", email=f"ann{i}@example.org")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
@@ -38,7 +38,7 @@ class Column:
     labelled: bool = True  # carries data-label, if the table's cells do
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, for `_words_for`
 class Table:
     columns: tuple[Column, ...]
     labelled: bool = True  # data-label on every cell (the phone's stacked rows)
@@ -48,19 +48,13 @@ class Table:
     missing_class: str = ""
     row_class: Callable[[Any], str | None] | None = None  # None: no class attribute
     after: Callable[[Any, Words], str] | None = None  # rows that follow a row (its note)
-    _words: dict[str | None, Words] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def width(self) -> int:
         return len(self.columns)
 
     def words_for(self, language: str | None) -> Words:
-        """The column titles (escaped, `titles`) and the table's other words, once per language:
-        gettext per cell per row was most of the record's time."""
-        if language not in self._words:
-            titles = {c.key: escape(str(c.title)) for c in self.columns}
-            self._words[language] = {**self.words(), "titles": titles, "width": self.width}
-        return self._words[language]
+        return _words_for(self, language)
 
     def head(self, sorting: Mapping[str, Mapping[str, str]] | None = None) -> SafeString:
         """`<thead>`: a header per column; a sortable one links to its sort, and says
@@ -80,17 +74,15 @@ class Table:
             cells.append(f'<th scope="col"{attrs}>{title}</th>')
         return mark_safe(f"<thead><tr>{''.join(cells)}</tr></thead>")  # noqa: S308
 
-    def row(self, row: Any, w: Words | None = None) -> str:
-        """One row's cells (without its `<tr>`)."""
-        w = w or self.words_for(get_language())
+    def row(self, row: Any, w: Words) -> str:
+        """One row's cells (without its `<tr>`), with the words of `words_for`."""
         message = self.missing(row, w) if self.missing else None
         parts, merged = [], False
         for c in self.columns:
             if message is not None and c.data:
                 if not merged:
-                    span = sum(1 for col in self.columns if col.data)
                     css = f' class="{self.missing_class}"' if self.missing_class else ""
-                    parts.append(f'<td{css} colspan="{span}">{message}</td>')
+                    parts.append(f'<td{css} colspan="{w["span"]}">{message}</td>')
                     merged = True
                 continue
             html = c.cell(row, w)
@@ -125,6 +117,16 @@ class Table:
         sorting: Mapping[str, Mapping[str, str]] | None = None,
     ) -> SafeString:
         return mark_safe(self.head(sorting) + self.body(rows, empty))  # noqa: S308
+
+
+@functools.cache
+def _words_for(table: Table, language: str | None) -> Words:
+    """A table's column titles (escaped, `titles`), its other words, its width and the span
+    of a missing day's cell, once per language: gettext per cell per row was most of the
+    record's time."""
+    titles = {c.key: escape(str(c.title)) for c in table.columns}
+    span = sum(1 for c in table.columns if c.data)
+    return {**table.words(), "titles": titles, "width": table.width, "span": span}
 
 
 @functools.cache

@@ -5,34 +5,13 @@ from __future__ import annotations
 from django import template
 
 from ..response import explain
-from ..response.rule import Evaluation
 
 register = template.Library()
 
 
-@register.filter
-def badge(ev: Evaluation) -> str:
-    return explain.badge(ev)
-
-
-@register.filter
-def stopped_words(ev: Evaluation) -> str:
-    return explain.stopped_words(ev)
-
-
-@register.filter
-def explanation(ev: Evaluation) -> str:
-    return explain.explanation(ev)
-
-
-@register.filter
-def verdict_label(ev: Evaluation) -> str:
-    return explain.verdict_label(ev)
-
-
-@register.filter
-def pgic_label(value: int | None) -> str:
-    return explain.pgic_label(value)
+# The rule's words as they are: `{{ evaluation|badge }}`, `{{ value|pgic_label }}`, …
+for _name in ("badge", "stopped_words", "explanation", "verdict_label", "pgic_label"):
+    register.filter(_name, getattr(explain, _name))
 
 
 @register.filter
