@@ -64,6 +64,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     # "I have stopped / restarted LDN", and the answer about an unlogged gap (an empty post
     # is sent back to Today with a message).
     "treatment": ("get", "/treatment/", PATIENTS),
+    "plan": ("get", "/plan/", PATIENTS),
     "gap_answer": ("post", "/treatment/gap/", {**PATIENTS, "patient": 302, "other_patient": 302}),
     # Everyone's settings; a patient's reminders and a clinician's alert emails (an empty
     # post is refused with a message by the field, so 200).
@@ -92,6 +93,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "clinician_review": ("get", "/clinic/patients/{patient}/review/", ASSIGNED_ONLY),
     "clinician_prescription": ("get", "/clinic/patients/{patient}/prescription/", ASSIGNED_ONLY),
     "clinician_summary": ("get", "/clinic/patients/{patient}/summary/", ASSIGNED_ONLY),
+    "clinician_plan": ("get", "/clinic/patients/{patient}/plan/", ASSIGNED_ONLY),
     # An empty note is refused with a message (200); nothing is saved.
     "clinician_add_note": ("post", "/clinic/patients/{patient}/notes/", ASSIGNED_ONLY),
     "clinician_acknowledge": (
@@ -181,7 +183,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 67 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 69 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -202,7 +204,7 @@ METHODS |= {
     "manifest": GET, "service_worker": GET, "offline": GET, "push_subscribe": POST,
     "push_unsubscribe": POST, "enrolment": BOTH, "emergency_card": GET, "stop_advice_read": POST,
     "clinician_outcomes": GET, "admin_reassign": POST, "treatment": BOTH, "gap_answer": POST,
-    "clinician_confirm_stop": POST,
+    "clinician_confirm_stop": POST, "plan": BOTH, "clinician_plan": BOTH,
 }  # fmt: skip
 
 

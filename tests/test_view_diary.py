@@ -100,7 +100,7 @@ def test_backfilling_yesterday_works(patient_client, patient):
 BAD_INPUT = [
     ("dose_mg", "0", "between 0.1 and 12.0 mg"),
     ("dose_mg", "12.1", "between 0.1 and 12.0 mg"),
-    ("dose_mg", "4.55", "steps of 0.1 mg"),
+    ("dose_mg", "4.555", "2 decimal places"),
     ("dose_mg", "lots", "Enter the dose as a number"),
     ("dose_mg", "", "Enter the dose you took"),
     ("dose_mg", "NaN", "Enter the dose as a number"),
@@ -285,8 +285,9 @@ def test_saving_stays_within_its_query_budget(
     fill_history(patient, days)
     data = valid_form_data(patient.diary_today(), pain="2", version="1")
     # 12 before treatment courses, + the stops, the gap answers and the summary's row lock
-    # (one re-evaluation at a time per patient).
-    with django_assert_max_num_queries(15):
+    # (one re-evaluation at a time per patient), + the titration plan (issue 21: read once,
+    # for the dose's unit and for the "not following the plan" rule).
+    with django_assert_max_num_queries(16):
         response = post(patient_client, data, htmx=htmx)
     assert response.status_code in (200, 302)
     assert DailyEntry.objects.get(patient=patient, date=patient.diary_today()).pain == 2

@@ -83,7 +83,7 @@ def test_a_liquid_needs_its_concentration_and_shows_millilitres(client, clinicia
     assert "concentration" in response.context["form"].errors
     client.post(url, form(today, formulation="liquid", dose_mg="4.5", concentration="1.5"))
     rx = patient.prescriptions.current_on(today)
-    assert rx.dose_ml == Decimal("3.00")
+    assert rx.dose_amount == Decimal("3.00")
     assert "3 mL of 1.5 mg/mL" in client.get(f"/clinic/patients/{patient.pk}/").content.decode()
 
 
@@ -91,7 +91,7 @@ def test_a_liquid_needs_its_concentration_and_shows_millilitres(client, clinicia
     ("overrides", "message"),
     [
         ({"dose_mg": "0"}, "between 0.1 and 12.0 mg"),
-        ({"dose_mg": "4.55"}, "steps of 0.1 mg"),
+        ({"dose_mg": "4.555"}, "2 decimal places"),
         ({"usual_time": "25:00"}, "Enter a time"),
         ({"timing": "noon"}, "Select a valid choice"),
         ({"start_date": "2000-01-01"}, "starts today or later"),

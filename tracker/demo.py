@@ -18,12 +18,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
+from .dosing import Unit
 from .models import (
     Clinic,
     ClinicalReview,
     Condition,
     DailyEntry,
     Dreams,
+    Formulation,
     Outcome,
     Patient,
     PGICAnswer,
@@ -293,6 +295,10 @@ def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date
         Prescription.objects.create(
             patient=patient,
             dose_mg=Decimal(mg),
+            # The most common form (SPEC §3a): a liquid of 1 mg per mL, measured in mL.
+            formulation=Formulation.LIQUID,
+            dose_unit=Unit.ML,
+            strength_mg=Decimal(1),
             timing=timing,
             usual_time=dt.time(8, 0) if timing == "morning" else dt.time(22, 0),
             start_date=day_one + dt.timedelta(days=step_day - 1),
@@ -403,6 +409,8 @@ def _entry(
         date=day,
         dose_taken=taken,
         dose_mg=mg if taken else None,
+        dose_amount=mg if taken else None,  # mL of 1 mg per mL
+        dose_unit=Unit.ML if taken else "",
         time_taken=(
             dt.time(8, rng.choice([0, 15, 30]))
             if morning

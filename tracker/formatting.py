@@ -3,18 +3,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import get_language
 
-
-def plain_number(value: Decimal | float | int | None) -> str:
-    """7.50 → "7.5", 4.0 → "4", 10.00 → "10", None → "": how people write doses and hours."""
-    if value is None or value == "":
-        return ""
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+from .response.doses import plain as plain_number  # noqa: F401  (7.50 → "7.5")
 
 
 def short_day(day: dt.date, *, weekday: bool = True, year: bool = False) -> str:

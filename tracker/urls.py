@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts, app_shell, clinic_admin, clinician, health, patient, treatment
+from .views import accounts, app_shell, clinic_admin, clinician, health, patient, plan, treatment
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("card/", patient.card, name="emergency_card"),
     path("stop-advice/read/", patient.stop_advice_read, name="stop_advice_read"),
     path("treatment/", treatment.treatment, name="treatment"),
+    path("plan/", plan.plan, name="plan"),
     path("treatment/gap/", treatment.gap_answer, name="gap_answer"),
     path("export/diary.csv", patient.export_csv, name="export_csv"),
     path("export/diary.json", patient.export_json, name="export_json"),
@@ -39,6 +40,7 @@ urlpatterns = [
         name="clinician_prescription",
     ),
     path("clinic/patients/<int:pk>/summary/", clinician.summary, name="clinician_summary"),
+    path("clinic/patients/<int:pk>/plan/", plan.clinician_plan, name="clinician_plan"),
     path("clinic/patients/<int:pk>/export.csv", clinician.export_csv, name="clinician_export_csv"),
     path("clinic/patients/<int:pk>/fhir.json", clinician.export_fhir, name="clinician_export_fhir"),
     path("clinic/stops/<int:pk>/confirm/", treatment.confirm_stop, name="clinician_confirm_stop"),

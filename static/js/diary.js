@@ -115,3 +115,21 @@
     else window.ldnOutbox.get().then((kept) => kept && say(MESSAGES.waiting, { waiting: true })).catch(() => {});
   });
 })();
+
+/* The mg a measured amount makes, shown beside it as the patient types (SPEC §3a: "1.5 mL =
+   1.5 mg"). The server computes the stored mg exactly; this is only the preview. */
+(function () {
+  "use strict";
+  function show(input) {
+    const out = input.closest(".dose-measured")?.querySelector("output.dose-mg");
+    if (!out) return;
+    const amount = Number(input.value.replace(",", "."));
+    const strength = Number(out.dataset.strength);
+    if (!input.value || !Number.isFinite(amount) || amount <= 0) { out.textContent = ""; return; }
+    const mg = Math.round(amount * strength * 100) / 100;
+    out.textContent = "= " + mg.toLocaleString(document.documentElement.lang || undefined) + " mg";
+  }
+  document.addEventListener("input", (event) => {
+    if (event.target.matches?.('input[name="dose_amount"]')) show(event.target);
+  });
+})();

@@ -25,6 +25,8 @@ KIND_LABELS = {
     Kind.NOT_LOGGING: gettext_lazy("Not logging"),
     Kind.REPORTED_STOP: gettext_lazy("Reports stopping"),
     Kind.RETITRATION: gettext_lazy("Restarted: re-titration advised"),
+    Kind.OFF_PLAN: gettext_lazy("Not following the plan"),
+    Kind.STEP_HELD: gettext_lazy("Plan step held"),
 }
 PRIORITY_LABELS = {
     Priority.URGENT: gettext_lazy("Urgent"),
@@ -64,6 +66,24 @@ def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
             from ..response.explain import persistent_text
 
             return persistent_text(str(kind), on, params.get("timing") or None)
+        case Kind.OFF_PLAN:
+            return _(
+                "Not following the plan: %(taken)s mg taken instead of the planned "
+                "%(planned)s mg on %(n)s days in a row from %(day)s."
+            ) % {
+                "taken": params.get("taken", "?"),
+                "planned": params.get("planned", "?"),
+                "n": params.get("days", 3),
+                "day": day,
+            }
+        case Kind.STEP_HELD:
+            who = params.get("by") or _("The patient")
+            return _("%(who)s held the plan's next step on %(day)s for %(n)s days: %(reason)s") % {
+                "who": who,
+                "day": day,
+                "n": params.get("days", 7),
+                "reason": params.get("reason", ""),
+            }
         case Kind.REPORTED_STOP:
             return _(
                 "The patient reports having stopped taking LDN on %(day)s: confirm the stop "

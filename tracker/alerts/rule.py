@@ -15,6 +15,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from ..response import courses as course_rule
+from ..response import doses as dosing
 from ..response import side_effects
 from ..response.courses import Course, End, Stop
 from ..response.days import Day
@@ -44,6 +45,8 @@ class Kind(StrEnum):
     NOT_LOGGING = "not_logging"
     REPORTED_STOP = "reported_stop"  # the patient said they stopped LDN (SPEC §4)
     RETITRATION = "retitration"  # restarted after a lapse or a long stop
+    OFF_PLAN = "off_plan"  # a dose other than the plan's step, 3 days in a row (SPEC §3a)
+    STEP_HELD = "step_held"  # the plan's next step held (side effects)
 
 
 PRIORITY = {
@@ -58,6 +61,8 @@ PRIORITY = {
     Kind.NOT_LOGGING: Priority.NORMAL,
     Kind.REPORTED_STOP: Priority.NORMAL,
     Kind.RETITRATION: Priority.NORMAL,
+    Kind.OFF_PLAN: Priority.NORMAL,
+    Kind.STEP_HELD: Priority.NORMAL,
 }
 SIDE_EFFECT_KINDS = {
     side_effects.Effect.SLEEP: Kind.SLEEP,
@@ -67,7 +72,10 @@ SIDE_EFFECT_KINDS = {
 }
 
 
-EPISODES = frozenset({Kind.HEADACHE_RUN, Kind.NOT_LOGGING, *SIDE_EFFECT_KINDS.values()})
+EPISODES = frozenset(
+    {Kind.HEADACHE_RUN, Kind.NOT_LOGGING, Kind.OFF_PLAN, *SIDE_EFFECT_KINDS.values()}
+)
+OFF_PLAN_DAYS = 3
 ENROLMENT = "enrolment"
 
 
@@ -96,11 +104,13 @@ def signals(
     opioids_at_enrolment: dt.date | None = None,
     courses: Sequence[Course] | None = None,
     stops: Sequence[Stop] = (),
+    plan: Sequence[dosing.Step] = (),
 ) -> list[Signal]:
     """Every alert the diary (`days` oldest first), its courses, the evaluation and the
     enrolment answers call for (an opioid named at enrolment, SPEC §13, is an urgent
     opioid alert of its own source). `stops` are the stops recorded: the patient's own
-    report raises "reports stopping"."""
+    report raises "reports stopping". `plan` is the titration plan's dated steps: a dose
+    other than the step in force on 3 days in a row is "not following the plan"."""
     days = [d for d in days if d.date <= today]
     if courses is None:
         courses = course_rule.courses(days, stops)
@@ -111,6 +121,7 @@ def signals(
         *_side_effects(days, today, spans),
         *_gaps(days, today, course_rule.stopped_days(courses)),
         *_courses(courses, stops),
+        *_off_plan(days, plan, spans),
     ]
     if opioids_at_enrolment is not None:
         found.append(Signal(Kind.OPIOID, opioids_at_enrolment, {"source": ENROLMENT}, ENROLMENT))
@@ -195,6 +206,24 @@ def _courses(courses: Sequence[Course], stops: Sequence[Stop]) -> Iterator[Signa
                 course.day_one,
                 {"days": course.gap_before, "course": course.number},
             )
+
+
+def _off_plan(
+    days: Sequence[Day], plan: Sequence[dosing.Step], spans: side_effects.Spans
+) -> Iterator[Signal]:
+    """A dose taken other than the plan's step in force, on 3 days in a row, inside a
+    course: one alert per run, with the planned and the taken mg of its last day."""
+    if not plan:
+        return
+    taken = [
+        (d.date, d.dose_mg)
+        for d in days
+        if d.dose_taken and d.dose_mg is not None and course_rule.in_spans(d.date, spans)
+    ]
+    for first, last, planned, mg in dosing.off_plan_runs(taken, plan, OFF_PLAN_DAYS):
+        days_off = (last - first).days + 1
+        params = {"days": days_off, "planned": dosing.plain(planned), "taken": dosing.plain(mg)}
+        yield Signal(Kind.OFF_PLAN, first, params, until=last)
 
 
 def _review(ev: Evaluation) -> Signal | None:

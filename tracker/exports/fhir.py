@@ -3,7 +3,14 @@ health record: the Patient; a MedicationRequest per prescription step (naltrexon
 7243); a MedicationAdministration per diary day (completed with the mg and the time, or
 not-done); an Observation per measured value (pain: LOINC 72514-3, sleep duration: LOINC
 93832-4, the other scales in the product's own CodeSystem; units in UCUM; effective on the
-diary date); a QuestionnaireResponse per PGIC answer.
+diary date); a QuestionnaireResponse per PGIC answer; a MedicationDispense per supply.
+
+The dose as measured (SPEC §3a): each MedicationRequest and MedicationDispense names its
+medication as a contained Medication with the dose form (SNOMED CT: 385049006 capsule,
+385023001 oral solution, 385018001 oral drops, 385099005 cream) and the strength as a
+Ratio (mg per capsule, mL, drop or click). A MedicationAdministration's `dosage.dose`
+stays in mg; what the patient measured (1.5 mL) is the extension MEASURED_AMOUNT on its
+`dosage`, a Quantity in UCUM (mL, [drp], {capsule}, {click}).
 
 Every resource id is a UUID made from what the resource is about (this patient, this diary
 day, this measure), so a second export of the same data is identical byte for byte and a
@@ -29,6 +36,16 @@ DIARY = "https://fhir.ldn-tracker.example/CodeSystem/diary"
 PGIC_SYSTEM = "https://fhir.ldn-tracker.example/CodeSystem/pgic"
 PGIC_QUESTIONNAIRE = "https://fhir.ldn-tracker.example/Questionnaire/pgic"
 PATIENT_ID_SYSTEM = "https://fhir.ldn-tracker.example/patient"
+MEASURED_AMOUNT = "https://fhir.ldn-tracker.example/StructureDefinition/measured-amount"
+SNOMED = "http://snomed.info/sct"
+DOSE_FORMS = {
+    "capsule": ("385049006", "Capsule"),
+    "liquid": ("385023001", "Oral solution"),
+    "drops": ("385018001", "Oral drops"),
+    "cream": ("385099005", "Cream"),
+}
+# Each unit a patient measures, as UCUM writes it.
+UCUM_UNITS = {"capsule": "{capsule}", "ml": "mL", "drop": "[drp]", "click": "{click}", "mg": "mg"}
 CATEGORY = {
     "coding": [
         {
@@ -93,6 +110,34 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     }
 
 
+def quantity(amount: Decimal, unit: str) -> dict[str, Any]:
+    code = UCUM_UNITS[unit]
+    return {"value": _number(amount), "unit": code, "system": UCUM, "code": code}
+
+
+def medication(formulation: str, unit: str, strength: Decimal, batch: str = "") -> dict[str, Any]:
+    """The contained Medication: naltrexone, its dose form and its strength per unit."""
+    resource: dict[str, Any] = {"resourceType": "Medication", "id": "med", "code": NALTREXONE}
+    if formulation in DOSE_FORMS:
+        code, display = DOSE_FORMS[formulation]
+        resource["form"] = {"coding": [{"system": SNOMED, "code": code, "display": display}]}
+    else:
+        resource["form"] = {"text": "Other"}
+    resource["ingredient"] = [
+        {
+            "itemCodeableConcept": NALTREXONE,
+            "isActive": True,
+            "strength": {
+                "numerator": quantity(strength if unit != "mg" else Decimal(1), "mg"),
+                "denominator": quantity(Decimal(1), unit),
+            },
+        }
+    ]
+    if batch:
+        resource["batch"] = {"lotNumber": batch}
+    return resource
+
+
 def medication_requests(patient: Patient, subject: dict[str, str]) -> Iterator[dict[str, Any]]:
     """One per prescription step. While LDN is stopped (SPEC §4), the steps still in force
     are `stopped`, with the day and the reason."""
@@ -118,12 +163,13 @@ def medication_requests(patient: Patient, subject: dict[str, str]) -> Iterator[d
             "status": status,
             **reason,
             "intent": "order",
-            "medicationCodeableConcept": NALTREXONE,
+            "contained": [medication(rx.formulation, rx.dose_unit, rx.strength_mg)],
+            "medicationReference": {"reference": "#med"},
             "subject": subject,
             "authoredOn": rx.created_at.isoformat(timespec="seconds"),
             "dosageInstruction": [
                 {
-                    "text": f"{rx.dose_mg:g} mg once a day at {rx.get_timing_display().lower()} ({rx.usual_time:%H:%M}), {rx.get_formulation_display().lower()}",
+                    "text": f"{rx.meaning} once a day at {rx.get_timing_display().lower()} ({rx.usual_time:%H:%M}), {rx.get_formulation_display().lower()}",
                     "timing": {
                         "repeat": {
                             "boundsPeriod": {"start": rx.start_date.isoformat()},
@@ -151,10 +197,17 @@ def administration(patient: Patient, entry: DailyEntry, subject: dict[str, str])
         if entry.time_taken is not None:
             local = dt.datetime.combine(entry.date, entry.time_taken, tzinfo=patient.zone)
             when = local.isoformat()
+        measured_amount = (
+            {"extension": [{"url": MEASURED_AMOUNT,
+                            "valueQuantity": quantity(entry.dose_amount, entry.dose_unit)}]}
+            if entry.dose_amount is not None and entry.dose_unit
+            else {}
+        )  # fmt: skip
         return resource | {
             "status": "completed",
             "effectiveDateTime": when,
-            "dosage": {
+            "dosage": measured_amount
+            | {
                 "dose": {
                     "value": _number(entry.dose_mg),
                     "unit": "mg",
@@ -224,6 +277,34 @@ def pgic_responses(patient: Patient, subject: dict[str, str]) -> Iterator[dict[s
         }
 
 
+def dispenses(patient: Patient, subject: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """One MedicationDispense per supply recorded (SPEC §3a)."""
+    formulations = dict(
+        patient.prescriptions.order_by("start_date", "id").values_list("dose_unit", "formulation")
+    )
+    for d in patient.dispensings.order_by("dispensed_on", "id"):
+        notes = [f"Filler: {d.get_filler_display()}"] if d.filler != "unknown" else []
+        if d.slow_release:
+            notes.append("Slow-release formulation")
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationDispense",
+            "id": resource_id("dispense", d.pk),
+            "status": "completed",
+            "contained": [
+                medication(formulations.get(d.unit, "other"), d.unit, d.strength_mg, d.batch)
+            ],
+            "medicationReference": {"reference": "#med"},
+            "subject": subject,
+            "quantity": quantity(d.amount, d.unit),
+            "whenHandedOver": d.dispensed_on.isoformat(),
+        }
+        if d.pharmacy:
+            resource["performer"] = [{"actor": {"display": d.pharmacy}}]
+        if notes:
+            resource["note"] = [{"text": text} for text in notes]
+        yield resource
+
+
 def _entry(resource: dict[str, Any]) -> str:
     return json.dumps(
         {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}, ensure_ascii=False
@@ -241,6 +322,8 @@ def stream(patient: Patient) -> Iterator[str]:
     for resource in medication_requests(patient, subject):
         yield "," + _entry(resource)
     for resource in pgic_responses(patient, subject):
+        yield "," + _entry(resource)
+    for resource in dispenses(patient, subject):
         yield "," + _entry(resource)
     for entry in DailyEntry.objects.for_patient(patient).order_by("date").iterator(chunk_size=1000):
         yield "," + _entry(administration(patient, entry, subject))

@@ -14,6 +14,8 @@ from django.db import transaction
 from ..models import (
     ClinicalReview,
     DailyEntry,
+    Dispensing,
+    DoseHold,
     EntryRevision,
     GapAnswer,
     Patient,
@@ -53,11 +55,31 @@ def _maybe_moment(text: str | None) -> dt.datetime | None:
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
     """An entry's recorded values from their JSON form (DailyEntry.snapshot)."""
-    values = {name: data[name] for name in DailyEntry.VALUE_FIELDS}
-    for name in ("dose_mg", "sleep_hours"):
+    # An export made before the dose as measured (SPEC §3a) has no amount: none is invented.
+    defaults = {"dose_amount": None, "dose_unit": ""}
+    values = {name: data.get(name, defaults.get(name)) for name in DailyEntry.VALUE_FIELDS}
+    for name in ("dose_mg", "dose_amount", "sleep_hours"):
         values[name] = Decimal(values[name]) if values[name] is not None else None
     values["time_taken"] = _time(values["time_taken"])
     return values
+
+
+def _measure(rx: dict[str, Any]) -> dict[str, Any]:
+    """A prescription's form, unit and strength; from an export made before SPEC §3a, as
+    the migration reads them (a capsule of the dose, a liquid's concentration, else mg)."""
+    if "dose_unit" in rx:
+        return {
+            "formulation": rx["formulation"],
+            "dose_unit": rx["dose_unit"],
+            "strength_mg": Decimal(rx["strength_mg"]),
+        }
+    if rx["formulation"] == "liquid" and rx.get("concentration_mg_per_ml"):
+        return {"formulation": "liquid", "dose_unit": "ml",
+                "strength_mg": Decimal(rx["concentration_mg_per_ml"])}  # fmt: skip
+    if rx["formulation"] == "capsule":
+        return {"formulation": "capsule", "dose_unit": "capsule",
+                "strength_mg": Decimal(rx["dose_mg"])}  # fmt: skip
+    return {"formulation": "other", "dose_unit": "mg", "strength_mg": Decimal(1)}
 
 
 @transaction.atomic
@@ -95,9 +117,8 @@ def import_patient(
     for rx in data["prescriptions"]:
         step = Prescription.objects.create(
             patient=patient, dose_mg=Decimal(rx["dose_mg"]), usual_time=dt.time.fromisoformat(rx["usual_time"]),
-            timing=rx["timing"], formulation=rx["formulation"],
-            concentration_mg_per_ml=Decimal(rx["concentration_mg_per_ml"]) if rx["concentration_mg_per_ml"] else None,
-            start_date=_date(rx["start_date"]), replaced_at=_maybe_moment(rx["replaced_at"]),
+            timing=rx["timing"], start_date=_date(rx["start_date"]),
+            replaced_at=_maybe_moment(rx["replaced_at"]), **_measure(rx),
         )  # fmt: skip
         Prescription.objects.filter(pk=step.pk).update(created_at=_moment(rx["created_at"]))
     for day in data["diary"]:
@@ -155,6 +176,23 @@ def import_patient(
     for answer in data.get("gap_answers", []):
         GapAnswer.objects.create(
             patient=patient, after=_date(answer["after"]), kept_taking=answer["kept_taking"]
+        )
+    for hold in data.get("holds", []):
+        kept = DoseHold.objects.create(
+            patient=patient, on=_date(hold["on"]), days=hold["days"], reason=hold["reason"],
+            held_by=who(hold.get("held_by")),
+        )  # fmt: skip
+        DoseHold.objects.filter(pk=kept.pk).update(held_at=_moment(hold["held_at"]))
+    for supply in data.get("dispensings", []):
+        kept_supply = Dispensing.objects.create(
+            patient=patient, dispensed_on=_date(supply["dispensed_on"]),
+            amount=Decimal(supply["amount"]), unit=supply["unit"],
+            strength_mg=Decimal(supply["strength_mg"]), pharmacy=supply["pharmacy"],
+            batch=supply["batch"], filler=supply["filler"], slow_release=supply["slow_release"],
+            recorded_by=who(supply.get("recorded_by")),
+        )  # fmt: skip
+        Dispensing.objects.filter(pk=kept_supply.pk).update(
+            recorded_at=_moment(supply["recorded_at"])
         )
     refresh_patient(patient)
     return patient

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from .. import treatment
+from ..formatting import plain_number
 from ..models import DailyEntry, EntryRevision, Patient
 
 FORMAT = "ldn-tracker-patient"
@@ -24,7 +25,7 @@ VERSION = 1
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return plain_number(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, (dt.date, dt.time)):
@@ -53,8 +54,8 @@ def profile(patient: Patient) -> dict[str, Any]:
 
 
 def prescriptions(patient: Patient) -> list[dict[str, Any]]:
-    fields = ["start_date", "dose_mg", "usual_time", "timing", "formulation",
-              "concentration_mg_per_ml", "created_at", "replaced_at"]  # fmt: skip
+    fields = ["start_date", "dose_mg", "usual_time", "timing", "formulation", "dose_unit",
+              "strength_mg", "created_at", "replaced_at"]  # fmt: skip
     return [
         {
             **{name: _plain(getattr(rx, name)) for name in fields},
@@ -106,6 +107,31 @@ def stops(patient: Patient) -> list[dict[str, Any]]:
         }
         for s in patient.stops.select_related("review")
     ]
+
+
+def holds(patient: Patient) -> list[dict[str, Any]]:
+    """Each hold of the titration plan (SPEC §3a): when, how long, why, and by whom."""
+    return [
+        {
+            "on": h.on.isoformat(),
+            "days": h.days,
+            "reason": h.reason,
+            "held_by": _by(patient, h.held_by_id),
+            "held_at": _plain(h.held_at),
+        }
+        for h in patient.holds.order_by("on", "id")
+    ]
+
+
+def dispensings(patient: Patient) -> list[dict[str, Any]]:
+    """Each supply dispensed, in its unit and strength (SPEC §3a)."""
+    fields = ["dispensed_on", "amount", "unit", "strength_mg", "pharmacy", "batch", "filler",
+              "slow_release", "recorded_at"]  # fmt: skip
+    return [
+        {**{name: _plain(getattr(d, name)) for name in fields},
+         "recorded_by": _by(patient, d.recorded_by_id)}
+        for d in patient.dispensings.order_by("dispensed_on", "id")
+    ]  # fmt: skip
 
 
 def gap_answers(patient: Patient) -> list[dict[str, Any]]:
@@ -160,6 +186,8 @@ def stream(patient: Patient, exported_at: dt.datetime) -> Iterator[str]:
         "reviews": reviews(patient),
         "stops": stops(patient),
         "gap_answers": gap_answers(patient),
+        "holds": holds(patient),
+        "dispensings": dispensings(patient),
         "courses": courses(patient),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "diary": ['

@@ -69,7 +69,7 @@ DOSE_ERRORS = {
     "max_value": DOSE_RANGE,
     "max_digits": DOSE_RANGE,
     "max_whole_digits": DOSE_RANGE,
-    "max_decimal_places": _("Use steps of 0.1 mg, e.g. 1.5 or 4.5."),
+    "max_decimal_places": _("Use at most 2 decimal places, e.g. 0.75 or 4.5."),
 }
 
 
@@ -86,15 +86,15 @@ class FiniteDecimalField(forms.DecimalField):
 
 
 def dose_field(label: str | Lazy = DOSE_LABEL, *, required: bool = True) -> forms.DecimalField:
-    """A dose in mg, 0.1 to 12.0 in steps of 0.1, as the diary and prescriptions take it."""
+    """A dose in mg, 0.1 to 12.0 to 0.01 mg (SPEC §3), as the diary and prescriptions take it."""
     return FiniteDecimalField(
         label=label,
         required=required,
         min_value=DOSE_MIN,
         max_value=DOSE_MAX,
-        max_digits=3,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
         error_messages=DOSE_ERRORS,
     )
 

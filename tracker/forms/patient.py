@@ -13,8 +13,17 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .. import dosing
 from ..formatting import plain_number
-from ..models import NOTE_MAX, SCALE_0_10, SEVERITY_0_3, SLEEP_QUALITY, DailyEntry, Dreams
+from ..models import (
+    NOTE_MAX,
+    SCALE_0_10,
+    SEVERITY_0_3,
+    SLEEP_QUALITY,
+    DailyEntry,
+    Dreams,
+    Prescription,
+)
 from ..response.explain import PGIC_CHOICES
 from .fields import (
     FiniteDecimalField,
@@ -45,6 +54,27 @@ class DiaryForm(forms.Form):
         },
     )
     dose_taken = yes_no(_("Did you take your LDN dose?"))
+    # The dose as measured (SPEC §3a), in the unit of the prescription in force that day;
+    # `dose_mg` is taken too, for a client that sends mg.
+    dose_amount = FiniteDecimalField(
+        label=_("Dose"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Enter the amount you took as a number."),
+            "max_digits": _("Enter the amount you took: that is far more than a dose."),
+            "max_whole_digits": _("Enter the amount you took: that is far more than a dose."),
+            "max_decimal_places": _("Use at most 2 decimal places."),
+        },
+    )
+    dose_unit = forms.ChoiceField(
+        choices=dosing.UNIT_CHOICES,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("That is not a unit of a dose.")},
+    )
     dose_mg = dose_field(required=False)
     time_taken = clock_field(_("Time taken"), invalid=_("Enter a time as HH:MM, e.g. 22:00."))
     sleep_hours = FiniteDecimalField(
@@ -114,11 +144,26 @@ class DiaryForm(forms.Form):
         earliest: dt.date,
         latest: dt.date,
         asks_dose: bool = True,
+        prescription: Prescription | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
+        # What the patient measures: the prescription's unit, or mg without one.
+        self.prescription = prescription
+        self.unit = prescription.dose_unit if prescription else dosing.Unit.MG.value
+        self.strength = prescription.strength_mg if prescription else Decimal(1)
+        shown = self.data.get("dose_unit") if self.is_bound else self.initial.get("dose_unit")
+        if shown == dosing.Unit.MG:  # an entry logged in mg is changed in mg
+            self.unit, self.strength = dosing.Unit.MG.value, Decimal(1)
+        amount = self.fields["dose_amount"]
+        amount.label = _("Dose (%(unit)s)") % {"unit": dosing.unit_label(self.unit)}
+        step = dosing.STEP[dosing.Unit(self.unit)]
+        amount.widget.attrs.update(step=dosing.plain(step), min=dosing.plain(step))
+        if step == 1:
+            amount.widget.attrs["inputmode"] = "numeric"
+        self.fields["dose_unit"].initial = self.unit
         # While LDN is stopped the dose is not asked (SPEC §4); a dose sent all the same is
         # kept, and starts a new course.
         self.asks_dose = asks_dose
@@ -144,22 +189,87 @@ class DiaryForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("dose_taken"):
-            if data.get("dose_mg") is None and "dose_mg" not in self.errors:
-                self.add_error("dose_mg", _("Enter the dose you took, in mg."))
+            self._measured(data)
             if data.get("time_taken") is None and "time_taken" not in self.errors:
                 self.add_error("time_taken", _("Enter the time you took it."))
         elif data.get("dose_taken") in (False, None, ""):
             data["dose_taken"] = False
             # A missed dose has no amount or time; dropping them keeps the record honest.
-            data["dose_mg"] = None
+            data["dose_mg"] = data["dose_amount"] = None
+            data["dose_unit"] = ""
             data["time_taken"] = None
-            self.errors.pop("dose_mg", None)
-            self.errors.pop("time_taken", None)
+            for name in ("dose_mg", "dose_amount", "dose_unit", "time_taken"):
+                self.errors.pop(name, None)
         if not data.get("opioid_taken"):
             data["opioid_name"] = ""
         if data.get("dreams") != Dreams.NIGHTMARES:
             data["nightmare_woke"] = False
         return data
+
+    def _measured(self, data: dict[str, Any]) -> None:
+        """The measured amount and the mg it makes (SPEC §3a): an amount in the
+        prescription's unit, refused in another unit, as a fraction of a capsule or a drop,
+        or outside 0.1-12 mg; or, from a client that sends mg, the mg and the amount that
+        makes it in the prescription's unit (mg when none does)."""
+        if {"dose_amount", "dose_unit", "dose_mg"} & set(self.errors):
+            return
+        amount, unit, mg = data.get("dose_amount"), data.get("dose_unit"), data.get("dose_mg")
+        if amount is None and mg is None:
+            message = _("Enter the dose you took, in %(unit)s.")
+            self.add_error(self.dose_field.name, message % {"unit": dosing.unit_label(self.unit)})
+            return
+        if amount is None:
+            assert mg is not None
+            converted = dosing.to_amount(mg, self.strength, self.unit)
+            if converted is None:
+                data["dose_amount"], data["dose_unit"] = mg, dosing.Unit.MG.value
+            else:
+                data["dose_amount"], data["dose_unit"] = converted, self.unit
+            return
+        unit = unit or self.unit
+        if unit == dosing.Unit.MG:
+            # mg is every prescription's measure: an entry first logged in mg stays in mg.
+            strength = Decimal(1)
+        elif unit != self.unit:
+            self.add_error(
+                "dose_amount",
+                _("Your prescription is measured in %(unit)s: enter the dose in %(unit)s.")
+                % {"unit": dosing.unit_label(self.unit)},
+            )
+            return
+        else:
+            strength = self.strength
+        problem = dosing.amount_problem(amount, unit, strength)
+        if problem:
+            self.add_error("dose_amount", problem)
+            return
+        made = dosing.to_mg(amount, strength)
+        if mg is not None and mg != made:
+            self.add_error(
+                "dose_amount",
+                _("%(amount)s makes %(mg)s mg, not the %(sent)s mg sent with it.")
+                % {"amount": dosing.unit_words(amount, unit), "mg": dosing.plain(made),
+                   "sent": dosing.plain(mg)},
+            )  # fmt: skip
+            return
+        data["dose_amount"], data["dose_unit"], data["dose_mg"] = amount, unit, made
+
+    @property
+    def dose_field(self) -> forms.BoundField:
+        """The dose as this patient measures it: in mg as `dose_mg`, else `dose_amount`."""
+        return self["dose_mg" if self.unit == dosing.Unit.MG else "dose_amount"]
+
+    @property
+    def dose_meaning(self) -> str:
+        """What the amount in the form makes: "1.5 mL = 1.5 mg"."""
+        value = self["dose_amount"].value()
+        try:
+            amount = Decimal(str(value))
+        except (ArithmeticError, ValueError):
+            return ""
+        if not amount.is_finite() or amount <= 0 or self.unit == dosing.Unit.MG:
+            return ""
+        return f"{dosing.unit_words(amount, self.unit)} = {dosing.plain(dosing.to_mg(amount, self.strength))} mg"
 
     def entry_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in DailyEntry.VALUE_FIELDS}
@@ -169,7 +279,7 @@ def initial_from_entry(entry: DailyEntry) -> dict[str, Any]:
     values = entry.values()
     for name in ("dose_taken", "opioid_taken", "liver_signs"):
         values[name] = "yes" if values[name] else "no"
-    for name in ("dose_mg", "sleep_hours"):
+    for name in ("dose_mg", "dose_amount", "sleep_hours"):
         values[name] = plain_number(values[name])
     return {**values, "date": entry.date, "version": entry.version}
 

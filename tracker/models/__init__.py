@@ -16,6 +16,7 @@ from .clinical import (
 from .diary import (
     DOSE_MAX,
     DOSE_MIN,
+    FORM_UNITS,
     NOTE_MAX,
     SCALE_0_10,
     SEVERITY_0_3,
@@ -45,11 +46,13 @@ from .people import (
     diary_date_at,
     validate_time_zone,
 )
+from .supply import Dispensing, DoseHold, Filler
 
 __all__ = [
     "DOSE_MAX",
     "DOSE_MIN",
     "EDITABLE_DAYS",
+    "FORM_UNITS",
     "NOTE_MAX",
     "SCALE_0_10",
     "SEVERITY_0_3",
@@ -67,9 +70,12 @@ __all__ = [
     "ClinicianNote",
     "Condition",
     "DailyEntry",
+    "Dispensing",
+    "DoseHold",
     "Dreams",
     "EntryQuerySet",
     "EntryRevision",
+    "Filler",
     "Formulation",
     "GapAnswer",
     "Heartbeat",

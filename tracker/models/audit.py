@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     RECORD_REVIEW = "record_review", "Recorded a review"
     ADD_NOTE = "add_note", "Added a clinician note"
     CHANGE_PRESCRIPTION = "change_prescription", "Changed a prescription"
+    HOLD_STEP = "hold_step", "Held the next step of the titration plan"
+    RECORD_DISPENSING = "record_dispensing", "Recorded a dispensing"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
     SIGN_OUT = "sign_out", "Signed out"

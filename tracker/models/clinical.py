@@ -267,7 +267,7 @@ class PatientSummary(models.Model):
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="summary")
     outcome = models.CharField(max_length=10)
     day_one = models.DateField(null=True)
-    dose_mg = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    dose_mg = models.DecimalField(max_digits=4, decimal_places=2, null=True)
     dose_since = models.DateField(null=True)
     taken_days = models.PositiveIntegerField(default=0)
     last_entry = models.DateField(null=True)
@@ -311,7 +311,7 @@ class PatientSummary(models.Model):
     gap_before = models.PositiveIntegerField(null=True)
     retitration = models.BooleanField(default=False)
     gap_question = models.DateField(null=True)
-    review_dose = models.DecimalField(max_digits=3, decimal_places=1, null=True)  # SPEC §12
+    review_dose = models.DecimalField(max_digits=4, decimal_places=2, null=True)  # SPEC §12
     # Every course as [day 1, last day or null] (ISO dates), for History's week labels.
     course_spans = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(auto_now=True)

@@ -14,10 +14,11 @@ from django.db.models.functions import Length, Mod
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
+from .. import dosing
+from ..dosing import DOSE_MAX, DOSE_MIN, Unit
 from ..response.days import Day
 from .people import Patient
 
-DOSE_MIN, DOSE_MAX = Decimal("0.1"), Decimal("12.0")
 SLEEP_MIN, SLEEP_MAX = Decimal("0"), Decimal("24")
 NOTE_MAX = 2000
 
@@ -31,7 +32,19 @@ class Timing(models.TextChoices):
 class Formulation(models.TextChoices):
     CAPSULE = "capsule", "Capsule"
     LIQUID = "liquid", "Liquid"
+    DROPS = "drops", "Drops"
+    CREAM = "cream", "Cream"
     OTHER = "other", "Other"
+
+
+# The units each form is measured in (SPEC §3a): a cream by clicks or by mL.
+FORM_UNITS = {
+    Formulation.CAPSULE: (Unit.CAPSULE,),
+    Formulation.LIQUID: (Unit.ML,),
+    Formulation.DROPS: (Unit.DROP,),
+    Formulation.CREAM: (Unit.CLICK, Unit.ML),
+    Formulation.OTHER: (Unit.MG,),
+}
 
 
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
@@ -44,21 +57,28 @@ class PrescriptionQuerySet(models.QuerySet["Prescription"]):
         return self.active().filter(start_date__lte=day).order_by("-start_date", "-id").first()
 
 
+def in_force(prescriptions: list[Prescription], day: dt.date) -> Prescription | None:
+    """`current_on` for prescriptions already read: the latest active one started by `day`."""
+    started = [rx for rx in prescriptions if rx.replaced_at is None and rx.start_date <= day]
+    return max(started, key=lambda rx: (rx.start_date, rx.pk or 0), default=None)
+
+
 class Prescription(models.Model):
     """What the clinician prescribed from `start_date`. A change is a new row, so the
     history of doses is never overwritten."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="prescriptions")
-    dose_mg = models.DecimalField(max_digits=3, decimal_places=1)
+    dose_mg = models.DecimalField(max_digits=4, decimal_places=2)
     usual_time = models.TimeField(default=dt.time(22, 0))
     timing = models.CharField(max_length=10, choices=Timing.choices, default=Timing.BEDTIME)
     formulation = models.CharField(
-        max_length=10, choices=Formulation.choices, default=Formulation.CAPSULE
+        max_length=10, choices=Formulation.choices, default=Formulation.OTHER
     )
-    # For a liquid: how many mg one mL holds, so the patient can be told the volume.
-    concentration_mg_per_ml = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    # What the patient measures (SPEC §3a) and how many mg one of it holds: mg per
+    # capsule, per mL, per drop or per click (1 for a dose measured in mg). A new strength
+    # is a new prescription, so earlier entries keep the mg they were taken at.
+    dose_unit = models.CharField(max_length=10, choices=dosing.UNIT_CHOICES, default=Unit.MG.value)
+    strength_mg = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(1))
     start_date = models.DateField()
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -84,13 +104,21 @@ class Prescription(models.Model):
                 name="prescription_formulation_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(formulation="liquid") | Q(concentration_mg_per_ml__gt=0),
-                name="prescription_liquid_has_concentration",
+                condition=Q(strength_mg__gt=0), name="prescription_strength_positive"
             ),
             models.CheckConstraint(
-                condition=Q(concentration_mg_per_ml__isnull=True)
-                | Q(concentration_mg_per_ml__gt=0),
-                name="prescription_concentration_positive",
+                condition=Q(
+                    *[
+                        Q(formulation=form.value, dose_unit__in=[u.value for u in units])
+                        for form, units in FORM_UNITS.items()
+                    ],
+                    _connector=Q.OR,
+                ),
+                name="prescription_unit_fits_form",
+            ),
+            models.CheckConstraint(
+                condition=~Q(dose_unit=Unit.MG.value) | Q(strength_mg=1),
+                name="prescription_mg_strength_one",
             ),
         ]
 
@@ -98,11 +126,17 @@ class Prescription(models.Model):
         return f"{self.dose_mg} mg at {self.get_timing_display().lower()} from {self.start_date}"
 
     @property
-    def dose_ml(self) -> Decimal | None:
-        """The volume of a liquid dose, to 2 decimal places."""
-        if self.formulation != Formulation.LIQUID or not self.concentration_mg_per_ml:
-            return None
-        return (self.dose_mg / self.concentration_mg_per_ml).quantize(Decimal("0.01"))
+    def dose_amount(self) -> Decimal | None:
+        """The dose in the patient's unit (3 mL), or None when no whole step makes it."""
+        return dosing.to_amount(self.dose_mg, self.strength_mg, self.dose_unit)
+
+    @property
+    def meaning(self) -> str:
+        """ "3 mg = 3 mL of 1 mg per mL"."""
+        return dosing.meaning(self.dose_mg, self.strength_mg, self.dose_unit)
+
+    def amount_of(self, mg: Decimal) -> Decimal | None:
+        return dosing.to_amount(mg, self.strength_mg, self.dose_unit)
 
 
 class Dreams(models.TextChoices):
@@ -144,7 +178,11 @@ class DailyEntry(models.Model):
     date = models.DateField()
 
     dose_taken = models.BooleanField()
-    dose_mg = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    dose_mg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    # What the patient measured (SPEC §3a): 1.5 mL, 2 drops, 1 capsule; `dose_mg` is what
+    # it made, which every reader of doses uses.
+    dose_amount = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    dose_unit = models.CharField(max_length=10, choices=dosing.UNIT_CHOICES, blank=True)
     time_taken = models.TimeField(null=True, blank=True)
     sleep_hours = models.DecimalField(max_digits=4, decimal_places=2)
     sleep_quality = models.PositiveSmallIntegerField(choices=SLEEP_QUALITY)
@@ -175,6 +213,8 @@ class DailyEntry(models.Model):
     VALUE_FIELDS = (
         "dose_taken",
         "dose_mg",
+        "dose_amount",
+        "dose_unit",
         "time_taken",
         "sleep_hours",
         "sleep_quality",
@@ -200,6 +240,15 @@ class DailyEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(dose_taken=False) | Q(dose_mg__isnull=False),
                 name="entry_dose_taken_has_mg",
+            ),
+            models.CheckConstraint(
+                condition=(Q(dose_amount__isnull=True) & Q(dose_unit=""))
+                | (Q(dose_amount__gt=0) & Q(dose_unit__in=[u.value for u in Unit])),
+                name="entry_amount_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(dose_mg__isnull=False) | Q(dose_amount__isnull=True),
+                name="entry_amount_has_mg",
             ),
             _range("sleep_hours", SLEEP_MIN, SLEEP_MAX),
             models.CheckConstraint(
@@ -241,7 +290,7 @@ class DailyEntry(models.Model):
         out: dict[str, Any] = {}
         for name, value in self.values().items():
             if isinstance(value, Decimal):
-                value = str(value)
+                value = dosing.plain(value)
             elif isinstance(value, dt.time):
                 value = value.isoformat(timespec="minutes")
             out[name] = value

@@ -145,7 +145,8 @@ def prescribe(
     usual_time: dt.time,
     timing: str,
     formulation: str,
-    concentration: Any,
+    unit: str,
+    strength: Any,
     by: User,
     ip: str | None = None,
 ) -> list[Prescription]:
@@ -163,7 +164,8 @@ def prescribe(
             usual_time=usual_time,
             timing=timing,
             formulation=formulation,
-            concentration_mg_per_ml=concentration,
+            dose_unit=unit,
+            strength_mg=strength,
             start_date=day,
             set_by=by,
         )

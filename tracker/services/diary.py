@@ -18,11 +18,12 @@ from ..models import (
     EntryRevision,
     Patient,
     PGICAnswer,
+    Prescription,
     User,
 )
 from ..response import rule
 from .clinician_notices import announce_urgent
-from .status import refresh_patient
+from .status import plan_of, refresh_patient
 
 
 class EntryConflict(Exception):
@@ -48,13 +49,16 @@ def record_entry(
     version: int | None,
     by: User,
     ip: str | None = None,
+    prescriptions: list[Prescription] | None = None,
 ) -> Saved:
     """Save a diary day, then re-evaluate the patient and raise any new alerts, all in one
-    transaction: an entry is never stored without the alerts it calls for."""
+    transaction: an entry is never stored without the alerts it calls for.
+    `prescriptions`, when the caller has read them, saves reading the plan again."""
     entry, changed = save_entry(patient=patient, day=day, values=values, version=version, by=by)
     if changed:
         audit.record(actor=by, action=AuditAction.SAVE_ENTRY, patient=patient, obj=entry, ip=ip)
-    refreshed = refresh_patient(patient, diary_only=True)
+    plan = plan_of(prescriptions) if prescriptions is not None else None
+    refreshed = refresh_patient(patient, diary_only=True, plan=plan)
     if refreshed.urgent:
         announce_urgent(patient)  # the clinician's email, sent once this commits
     return Saved(entry, changed, refreshed.evaluation)

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from .. import dosing
 from ..alerts import rule as alert_rule
 from ..alerts.rule import Priority
-from ..models import Alert, DailyEntry, Notification, Patient, PatientSummary
+from ..models import Alert, DailyEntry, Notification, Patient, PatientSummary, Prescription
 from ..response import courses, rule, side_effects
 from ..response.days import Day, dose_days
 
@@ -41,11 +42,29 @@ class Refreshed:
     urgent: bool  # the diary calls for an urgent alert: the caller has its email queued
 
 
-def evaluate(patient: Patient, today: dt.date, *, diary_only: bool = False) -> Evaluated:
+def plan_of(prescriptions: list[Prescription]) -> list[dosing.Step]:
+    """The titration plan's dated steps: the active prescriptions, oldest first."""
+    rows = sorted(
+        (rx for rx in prescriptions if rx.replaced_at is None),
+        key=lambda rx: (rx.start_date, rx.pk or 0),
+    )
+    return [dosing.Step(rx.start_date, rx.dose_mg) for rx in rows]
+
+
+def evaluate(
+    patient: Patient,
+    today: dt.date,
+    *,
+    diary_only: bool = False,
+    plan: list[dosing.Step] | None = None,
+) -> Evaluated:
     """Read the diary and what the clinic recorded, and apply the rules (pure from there):
     courses, the response rule, the alerts' signals. With `diary_only` (right after a diary
     entry, which changes no review) the review point and its PGIC answer are the stored
-    summary's while the course is unchanged."""
+    summary's while the course is unchanged. `plan` saves reading the titration plan
+    again when the caller has it."""
+    if plan is None:
+        plan = plan_of(list(patient.prescriptions.active()))
     days = [d for d in DailyEntry.objects.for_patient(patient).days() if d.date <= today]
     stops = [s.as_rule() for s in patient.stops.filter(on__lte=today)]
     answers = dict(patient.gap_answers.values_list("after", "kept_taking"))
@@ -78,6 +97,7 @@ def evaluate(patient: Patient, today: dt.date, *, diary_only: bool = False) -> E
         opioids_at_enrolment=patient.enrolment_answered_on if patient.takes_opioids else None,
         courses=found_courses,
         stops=stops,
+        plan=plan,
     )
     spans = courses.spans(found_courses)
     return Evaluated(days, facts, evaluation, found, spans, last_review_at)
@@ -85,7 +105,11 @@ def evaluate(patient: Patient, today: dt.date, *, diary_only: bool = False) -> E
 
 @transaction.atomic(savepoint=False)
 def refresh_patient(
-    patient: Patient, today: dt.date | None = None, *, diary_only: bool = False
+    patient: Patient,
+    today: dt.date | None = None,
+    *,
+    diary_only: bool = False,
+    plan: list[dosing.Step] | None = None,
 ) -> Refreshed:
     """Re-evaluate the patient (`evaluate`), store the alerts it calls for (SPEC §5: one
     per source; an episode's alert updated as it grows or joins another) and rewrite the
@@ -94,7 +118,7 @@ def refresh_patient(
     today = today or patient.diary_today()
     # One refresh at a time per patient: two saves at once must not both raise an alert.
     PatientSummary.objects.select_for_update().filter(patient=patient).first()
-    found = evaluate(patient, today, diary_only=diary_only)
+    found = evaluate(patient, today, diary_only=diary_only, plan=plan)
     open_priorities = store_alerts(patient, found.signals)
     store_summary(patient, found, open_priorities)
     urgent = any(s.priority == Priority.URGENT for s in found.signals)
@@ -192,6 +216,12 @@ def _update_episode(matched: list[Alert], signal: alert_rule.Signal) -> None:
         Alert.objects.filter(pk__in=gone).delete()
         for alert in joined:
             alert.pk = None  # no longer stored: counted no more
+    if not joined and (keep.on, keep.until, keep.params) == (
+        signal.on,
+        signal.until,
+        signal.params,
+    ):
+        return  # unchanged: nothing to write
     keep.on, keep.until, keep.params = signal.on, signal.until, signal.params
     keep.save(update_fields=["on", "until", "params", "acknowledged_at", "acknowledged_by"])
 

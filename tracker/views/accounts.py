@@ -14,6 +14,7 @@ from ..forms.accounts import SetPasswordForm
 from ..forms.clinician import NotificationsForm
 from ..forms.patient import ReminderForm, reminder_channels
 from ..models import Patient, User
+from ..models.diary import in_force
 from ..notifications import links
 from ..notifications.channels import vapid_private_key, vapid_public_key
 from ..security.client_ip import client_ip
@@ -73,8 +74,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {}
     patient = Patient.objects.filter(user__pk=user.pk).first() if user.is_authenticated else None
     if patient is not None:
+        today = patient.diary_today()
+        prescriptions = sorted(
+            patient.prescriptions.active(), key=lambda rx: (rx.start_date, rx.pk)
+        )
         context |= {
             "patient": patient,
+            "current": in_force(prescriptions, today),
+            "upcoming": [rx for rx in prescriptions if rx.start_date > today],
+            "evaluation": patient.status(),
             "reminder_form": ReminderForm(
                 initial={
                     "reminders": "yes" if patient.reminders else "no",

@@ -24,7 +24,9 @@ from ..forms.clinician import (
     PanelFilters,
     PrescriptionForm,
     ReviewForm,
+    ScheduleForm,
     StepFormSet,
+    form_key,
     plan_errors,
 )
 from ..models import Alert, AuditAction, AuditOutcome, DailyEntry, Patient, ReviewOutcome, User
@@ -238,16 +240,36 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
     current = patient.prescriptions.current_on(today)
     active = patient.prescriptions.active().order_by("start_date", "id")
     planned = [rx for rx in active if rx.start_date > today]  # the titration steps to come
-    form = PrescriptionForm(request.POST or None, today=today, initial=_initial(current, today))
-    steps = StepFormSet(
-        request.POST or None,
-        prefix="step",
-        initial=[{"start_date": rx.start_date, "dose_mg": rx.dose_mg} for rx in planned],
+    filling = request.method == "POST" and "fill" in request.POST
+    schedule = ScheduleForm(
+        request.POST if filling else None, today=today, initial={"first": today}
     )
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
+    if filling:
+        # "Fill in the steps" from a schedule: the form comes back with its steps, to check
+        # and change before saving; nothing is saved yet.
+        kept_values: dict[str, Any] = {
+            name: request.POST.get(name)
+            for name in PrescriptionForm.base_fields
+            if request.POST.get(name)
+        }
+        step_initial = [{"start_date": rx.start_date, "dose_mg": rx.dose_mg} for rx in planned]
+        if schedule.is_valid():
+            first, *later = schedule.steps()
+            kept_values |= {"start_date": first.start, "dose_mg": first.mg}
+            step_initial = [{"start_date": s.start, "dose_mg": s.mg} for s in later]
+        form = PrescriptionForm(initial=_initial(current, today) | kept_values, today=today)
+        steps = StepFormSet(prefix="step", initial=step_initial)
+    else:
+        form = PrescriptionForm(request.POST or None, today=today, initial=_initial(current, today))
+        steps = StepFormSet(
+            request.POST or None,
+            prefix="step",
+            initial=[{"start_date": rx.start_date, "dose_mg": rx.dose_mg} for rx in planned],
+        )
+    if request.method == "POST" and not filling and form.is_valid() and steps.is_valid():
         data = form.cleaned_data
         plan = [(data["start_date"], data["dose_mg"]), *steps.steps()]  # type: ignore[attr-defined]
-        problems = plan_errors(data["start_date"], plan[1:])
+        problems = plan_errors(data["start_date"], plan[1:], data["strength"], data["unit"])
         if problems:
             for problem in problems:
                 form.add_error(None, problem)
@@ -258,13 +280,18 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
                 usual_time=data["usual_time"],
                 timing=data["timing"],
                 formulation=data["formulation"],
-                concentration=data["concentration"],
+                unit=data["unit"],
+                strength=data["strength"],
                 by=clinician,
                 ip=client_ip(request),
             )
             messages.success(request, _("Prescription saved."))
             return redirect("clinician_record", pk=pk)
-    start = form.cleaned_data.get("start_date", today) if form.is_bound else today
+    start = (
+        form.cleaned_data.get("start_date", today)
+        if form.is_bound
+        else form.initial.get("start_date", today)
+    )
     context = {
         "patient": patient,
         "form": form,
@@ -274,6 +301,7 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
         # What saving marks replaced (kept in the history): what starts on or after the
         # new prescription's first day.
         "replaces": [rx for rx in active if rx.start_date >= start],
+        "schedule": schedule,
         "start": start,
     }
     return render(request, "clinician/prescription.html", context)
@@ -286,11 +314,11 @@ def _initial(current: Any, today: Any) -> dict[str, Any]:
             "dose_mg": current.dose_mg,
             "timing": current.timing,
             "usual_time": current.usual_time,
-            "formulation": current.formulation,
-            "concentration": current.concentration_mg_per_ml,
+            "form": form_key(current.formulation, current.dose_unit),
+            "strength": current.strength_mg if current.dose_unit != "mg" else None,
         }
     else:
-        initial |= {"timing": "bedtime", "formulation": "capsule"}
+        initial |= {"timing": "bedtime", "form": "capsule"}
     return initial
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit, charts
 from ..access import HtmxHttpRequest, patient_required
 from ..exports import diary_csv, patient_json
-from ..formatting import short_day
+from ..formatting import plain_number, short_day
 from ..forms.patient import (
     DiaryForm,
     EnrolmentForm,
@@ -28,6 +28,7 @@ from ..forms.patient import (
     reminder_channels,
 )
 from ..models import AuditAction, DailyEntry, Patient, Prescription
+from ..models.diary import in_force
 from ..response.courses import LAPSE_DAYS
 from ..response.rule import week_number
 from ..security.client_ip import client_ip
@@ -46,10 +47,17 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     day = _requested_day(request.GET.get("date"), patient.diary_today(), earliest, latest)
     entries = DailyEntry.objects.for_patient(patient)
     saved = existing = evaluation = None
+    prescriptions = list(patient.prescriptions.active())  # the plan, read once
     if request.method == "POST":
         day = _posted_day(request.POST.get("date"), day, earliest, latest)
         asks = asks_dose(patient, patient.status(), day)
-        form = DiaryForm(request.POST, earliest=earliest, latest=latest, asks_dose=asks)
+        form = DiaryForm(
+            request.POST,
+            earliest=earliest,
+            latest=latest,
+            asks_dose=asks,
+            prescription=in_force(prescriptions, day),
+        )
         if form.is_valid():
             day = form.cleaned_data["date"]
             try:
@@ -60,6 +68,7 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                     version=form.cleaned_data["version"],
                     by=request.user,  # type: ignore[arg-type]
                     ip=client_ip(request),
+                    prescriptions=prescriptions,
                 )
             except diary_service.EntryConflict as conflict:
                 _explain_conflict(form, conflict.entry)
@@ -68,10 +77,12 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                     return redirect(f"{reverse('diary')}?date={day.isoformat()}&saved=1")
                 saved, evaluation = result.entry, result.evaluation
     else:
-        form, existing = _fresh_form(patient, day, entries.filter(date=day).first())
+        form, existing = _fresh_form(patient, day, entries.filter(date=day).first(), prescriptions)
         if existing is not None and request.GET.get("saved"):
             saved = existing
-    context = _today_context(patient, day, form=form, evaluation=evaluation) | {
+    context = _today_context(
+        patient, day, form=form, evaluation=evaluation, prescriptions=prescriptions
+    ) | {
         "saved": saved,
         "existing": existing,
     }
@@ -80,15 +91,20 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
 
 
 def _today_context(
-    patient: Patient, day: dt.date, *, form: DiaryForm, evaluation: Any = None
+    patient: Patient,
+    day: dt.date,
+    *,
+    form: DiaryForm,
+    evaluation: Any = None,
+    prescriptions: list[Prescription],
 ) -> dict[str, Any]:
     """What the diary page shows besides the form: status, the plan's next step, the
     questions (PGIC, reminders)."""
     today = patient.diary_today()
-
-    def next_step() -> Prescription | None:  # read only where the page shows it (the form)
-        upcoming = Prescription.objects.filter(patient=patient, start_date__gt=today).active()
-        return upcoming.order_by("start_date", "id").first()
+    upcoming = sorted(
+        (rx for rx in prescriptions if rx.start_date > today),
+        key=lambda rx: (rx.start_date, rx.pk),
+    )
 
     evaluation = evaluation or patient.status()
     return {
@@ -98,7 +114,8 @@ def _today_context(
         "evaluation": evaluation,
         "gap_form": GapForm(initial={"after": evaluation.gap_question}),
         "form": form,
-        "next_step": next_step,
+        "next_step": upcoming[0] if upcoming else None,
+        "current": in_force(prescriptions, today),
         "sleep_choices": SLEEP_CHOICES,
         "pgic_form": PGICForm(),
         "patient": patient,
@@ -116,14 +133,23 @@ def _posted_day(raw: str | None, default: dt.date, earliest: dt.date, latest: dt
 
 
 def _fresh_form(
-    patient: Patient, day: dt.date, existing: DailyEntry | None
+    patient: Patient,
+    day: dt.date,
+    existing: DailyEntry | None,
+    prescriptions: list[Prescription],
 ) -> tuple[DiaryForm, DailyEntry | None]:
     """The diary form for `day`: the saved entry, or the prescription's defaults."""
     earliest, latest = patient.editable_days()
     asks = asks_dose(patient, patient.status(), day)
-    prescription = Prescription.objects.filter(patient=patient).current_on(day) if asks else None
-    initial = _initial(day, existing, prescription)
-    form = DiaryForm(initial=initial, earliest=earliest, latest=latest, asks_dose=asks)
+    prescription = in_force(prescriptions, day)
+    initial = _initial(day, existing, prescription, asks)
+    form = DiaryForm(
+        initial=initial,
+        earliest=earliest,
+        latest=latest,
+        asks_dose=asks,
+        prescription=prescription,
+    )
     return form, existing
 
 
@@ -170,10 +196,12 @@ def _requested_day(
 
 
 def _initial(
-    day: dt.date, entry: DailyEntry | None, prescription: Prescription | None
+    day: dt.date, entry: DailyEntry | None, prescription: Prescription | None, asks: bool
 ) -> dict[str, Any]:
     if entry is not None:
         return initial_from_entry(entry)
+    if not asks:
+        prescription = None
     initial: dict[str, Any] = {
         "date": day,
         "dose_taken": "yes" if prescription else "no",
@@ -182,7 +210,12 @@ def _initial(
         "liver_signs": "no",
     }
     if prescription:
-        initial.update(dose_mg=prescription.dose_mg, time_taken=prescription.usual_time)
+        initial.update(
+            dose_amount=plain_number(prescription.dose_amount or prescription.dose_mg),
+            dose_unit=prescription.dose_unit if prescription.dose_amount else "mg",
+            dose_mg=prescription.dose_mg,
+            time_taken=prescription.usual_time,
+        )
     return initial
 
 
@@ -226,10 +259,14 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         return render(request, "patient/diary.html#pgic", context)
     # Without JavaScript the answer comes back on the whole Today page, message in place.
     today = patient.diary_today()
+    prescriptions = list(patient.prescriptions.active())
     diary_form, existing = _fresh_form(
-        patient, today, DailyEntry.objects.for_patient(patient).filter(date=today).first()
+        patient,
+        today,
+        DailyEntry.objects.for_patient(patient).filter(date=today).first(),
+        prescriptions,
     )
-    context = _today_context(patient, today, form=diary_form) | {
+    context = _today_context(patient, today, form=diary_form, prescriptions=prescriptions) | {
         "existing": existing,
         "pgic_form": form,
     }

@@ -1,0 +1,114 @@
+"""The titration plan and the supply (SPEC §3a): holding a step, recording a dispensing,
+and estimating when the medicine runs out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import audit, dosing
+from ..alerts.rule import Kind, Priority
+from ..models import Alert, AuditAction, Dispensing, DoseHold, Patient, Prescription, User
+from ..models.diary import in_force
+from .status import plan_of, refresh_patient
+
+
+class NothingToHold(Exception):
+    """The plan has no step still to come."""
+
+
+@transaction.atomic
+def hold_step(
+    *, patient: Patient, days: int, reason: str, by: User, ip: str | None = None
+) -> DoseHold:
+    """Stay on the current dose `days` longer: every step still to come moves `days` later
+    (its row replaced by a moved copy, kept as history), and the clinician sees the hold as
+    a normal-priority alert with the reason."""
+    today = patient.diary_today()
+    # One hold at a time per patient: two at once must not both move the steps.
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    later = list(patient.prescriptions.active().filter(start_date__gt=today))
+    if not later:
+        raise NothingToHold
+    now = timezone.now()
+    Prescription.objects.filter(pk__in=[rx.pk for rx in later]).update(replaced_at=now)
+    shift = dt.timedelta(days=days)
+    for rx in later:
+        rx.pk, rx.replaced_at, rx.created_at = None, None, now
+        rx.start_date += shift
+    Prescription.objects.bulk_create(later)
+    hold = DoseHold.objects.create(patient=patient, on=today, days=days, reason=reason, held_by=by)
+    params = {"days": days, "reason": reason}
+    if by.pk != patient.user_id:
+        params["by"] = by.display_name
+    Alert.objects.create(
+        patient=patient, kind=Kind.STEP_HELD, priority=Priority.NORMAL, on=today,
+        source=f"h{hold.pk}", params=params,
+    )  # fmt: skip
+    audit.record(actor=by, action=AuditAction.HOLD_STEP, patient=patient, obj=hold, ip=ip)
+    refresh_patient(patient)
+    return hold
+
+
+@transaction.atomic
+def record_dispensing(
+    *, patient: Patient, values: dict[str, object], by: User, ip: str | None = None
+) -> Dispensing:
+    """A supply handed to the patient, in the unit of the prescription in force that day,
+    whose strength it keeps."""
+    day = values["dispensed_on"]
+    assert isinstance(day, dt.date)
+    rx = patient.prescriptions.current_on(day) or patient.prescriptions.active().last()
+    unit, strength = (rx.dose_unit, rx.strength_mg) if rx else (dosing.Unit.MG.value, 1)
+    dispensing = Dispensing.objects.create(
+        patient=patient, unit=unit, strength_mg=strength, recorded_by=by, **values
+    )
+    audit.record(
+        actor=by, action=AuditAction.RECORD_DISPENSING, patient=patient, obj=dispensing, ip=ip
+    )
+    return dispensing
+
+
+@dataclass(frozen=True)
+class SupplyView:
+    estimate: dosing.Supply | None
+    dispensings: list[Dispensing]
+    remind_on: dt.date | None  # 7 days before the run-out
+
+
+REMIND_DAYS_BEFORE = 7
+
+
+def supply(patient: Patient, today: dt.date | None = None) -> SupplyView:
+    """What is left and when it runs out, from the dispensings, the logged doses since the
+    first and the plan (SPEC §3a). Three queries whatever the length of the diary beyond
+    the first dispensing."""
+    today = today or patient.diary_today()
+    dispensings = list(patient.dispensings.all())
+    if not dispensings:
+        return SupplyView(None, [], None)
+    first = min(d.dispensed_on for d in dispensings)
+    logged = {
+        day: (mg if taken else None)
+        for day, taken, mg in patient.entries.filter(date__gte=first, date__lte=today).values_list(
+            "date", "dose_taken", "dose_mg"
+        )
+    }
+    summary = getattr(patient, "summary", None)
+    plan = plan_of(list(patient.prescriptions.active()))
+    if summary is not None and summary.ended_on is not None:
+        plan = []  # stopped (SPEC §4): nothing runs out
+    estimate = dosing.run_out([(d.dispensed_on, d.mg) for d in dispensings], logged, plan, today)
+    remind = (
+        estimate.runs_out - dt.timedelta(days=REMIND_DAYS_BEFORE)
+        if estimate is not None and estimate.runs_out is not None
+        else None
+    )
+    return SupplyView(estimate, dispensings, remind)
+
+
+def current_step(prescriptions: list[Prescription], today: dt.date) -> Prescription | None:
+    return in_force(prescriptions, today)
