@@ -56,8 +56,10 @@ def _maybe_moment(text: str | None) -> dt.datetime | None:
 def _values(data: dict[str, Any]) -> dict[str, Any]:
     """An entry's recorded values from their JSON form (DailyEntry.snapshot)."""
     # An export made before the dose as measured (SPEC §3a) has no amount: none is invented.
-    defaults = {"dose_amount": None, "dose_unit": ""}
-    values = {name: data.get(name, defaults.get(name)) for name in DailyEntry.VALUE_FIELDS}
+    defaults: dict[str, Any] = {"dose_amount": None, "dose_unit": ""}
+    values: dict[str, Any] = {
+        name: data.get(name, defaults.get(name)) for name in DailyEntry.VALUE_FIELDS
+    }
     for name in ("dose_mg", "dose_amount", "sleep_hours"):
         values[name] = Decimal(values[name]) if values[name] is not None else None
     values["time_taken"] = _time(values["time_taken"])

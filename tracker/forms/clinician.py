@@ -245,9 +245,8 @@ class PrescriptionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if not data.get("form"):
-            if not self._legacy(data):
-                return data
+        if not data.get("form") and not self._legacy(data):
+            return data
         data["formulation"], data["unit"] = FORMS[data["form"]]
         if data["unit"] == Unit.MG:
             data["strength"] = Decimal(1)
