@@ -37,11 +37,13 @@ ENGINE = Engine(
 
 DAYS = [
     {"dose_taken": True, "dose_mg": Decimal("4.50"), "time_taken": dt.time(22, 5),
+     "dose_amount": Decimal("4.50"), "dose_unit": "ml",
      "sleep_hours": Decimal("7.50"), "dreams": "vivid", "nightmare_woke": True, "headache": 2,
      "nausea": 1, "irritability": 3, "fatigue": 4, "note": "<b>tired</b> & \"fine\""},
     {"dose_taken": False, "dose_mg": None, "opioid_taken": True, "opioid_name": "tramadol <i>",
      "liver_signs": True, "sleep_quality": 1, "dreams": "nightmares"},
-    {"dose_taken": True, "dose_mg": Decimal("1"), "opioid_taken": True, "sleep_quality": 5},
+    {"dose_taken": True, "dose_mg": Decimal("1"), "opioid_taken": True, "sleep_quality": 5,
+     "dose_amount": Decimal("2"), "dose_unit": "drop"},
     {"dose_taken": False, "dose_mg": None, "sleep_hours": Decimal("10")},
     {"dose_taken": True, "dose_mg": Decimal("0.5"), "dreams": "normal", "fatigue": 0},
 ]  # fmt: skip
@@ -52,7 +54,8 @@ def _days() -> list[tuple[Day, DailyEntry]]:
     out = []
     for n, values in enumerate(DAYS):
         fields = {**BASE, **values, "date": TODAY - dt.timedelta(days=n)}
-        out.append((Day(**fields), DailyEntry(**fields)))
+        day = Day(**{k: v for k, v in fields.items() if k in Day.FIELDS})
+        out.append((day, DailyEntry(**fields)))
     return out
 
 

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from .response.days import Day, changes, dose_days, timing, timing_days
+from .response.doses import Step, step_in_force
 from .response.rule import Evaluation
 
 RANGES = {"4w": ("4 weeks", 28), "12w": ("12 weeks", 84), "all": ("All", None)}
@@ -47,7 +48,11 @@ class Trends:
         return sum(1 for row in self.rows if row["logged"])
 
 
-def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
+def trends(
+    days: Sequence[Day], evaluation: Evaluation, chosen: str, plan: Sequence[Step] = ()
+) -> Trends:
+    """The charts' data for the range `chosen`; with `plan`, the titration plan's step in
+    force each day beside the dose taken (SPEC §3a: plan vs taken)."""
     today = evaluation.today
     by_date = {d.date: d for d in days if d.date <= today}
     first_logged = min(by_date, default=today)
@@ -60,7 +65,7 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
         name: []
         for name in (
             "pain", "mood", "fatigue", "pain_avg", "mood_avg", "fatigue_avg", "headache",
-            "nausea", "sleep_hours", "sleep_quality", "dreams", "dose", "missed",
+            "nausea", "sleep_hours", "sleep_quality", "dreams", "dose", "planned", "missed",
         )
     }  # fmt: skip
     dose_in_use: Decimal | None = None
@@ -80,6 +85,8 @@ def trends(days: Sequence[Day], evaluation: Evaluation, chosen: str) -> Trends:
         dose_in_use = taken.get(date, dose_in_use)
         series["dose"].append(_float(dose_in_use))
         series["missed"].append(bool(entry and not entry.dose_taken and dose_in_use))
+        step = step_in_force(plan, date) if plan else None
+        series["planned"].append(_float(step.mg) if step else None)
 
     data = {
         "labels": [d.isoformat() for d in dates],

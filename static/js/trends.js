@@ -57,6 +57,11 @@
     return { type: "line", label: "Dose (mg)", data: s.dose, yAxisID: "right", stepped: true,
              borderColor: COLORS.dose, borderWidth: 2, pointRadius: 0, spanGaps: false };
   }
+  // The titration plan's step in force each day: a dashed step line beside the dose taken.
+  function plannedDataset(s) {
+    return { type: "line", label: "Planned dose (mg)", data: s.planned || [], yAxisID: "right", stepped: true,
+             borderColor: COLORS.dose, borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0, spanGaps: false };
+  }
 
   function configs(data, ink, grid) {
     const s = data.series;
@@ -83,7 +88,7 @@
         marks("Pain", "pain", COLORS.pain, "circle"), average("Pain", "pain", COLORS.pain, []),
         marks("Mood", "mood", COLORS.mood, "triangle"), average("Mood", "mood", COLORS.mood, [6, 3]),
         marks("Fatigue", "fatigue", COLORS.fatigue, "rect"), average("Fatigue", "fatigue", COLORS.fatigue, [2, 2]),
-        doseDataset(s) ]) },
+        doseDataset(s), plannedDataset(s) ]) },
         options: { ...shared, scales: { x, y: left({ min: 0, max: 10, title: { display: true, text: "0–10", color: ink } }), right: dose } } },
       symptoms: { type: "bar", data: { labels: data.labels, datasets: keep([
         { label: "Headache", data: s.headache, backgroundColor: COLORS.headache, yAxisID: "y" },

@@ -39,11 +39,15 @@ class Day:
     irritability: int | None = None
     nightmare_woke: bool = False
     note: str = ""  # for the pages that list the diary (the rules never read it)
+    # What was measured (SPEC §3a): 1.5 mL, 2 drops. The rules read only `dose_mg`.
+    dose_amount: Decimal | None = None
+    dose_unit: str = ""
 
     FIELDS = (
         "date", "dose_taken", "dose_mg", "pain", "mood", "fatigue", "headache",
         "sleep_quality", "dreams", "opioid_taken", "opioid_name", "liver_signs",
         "time_taken", "sleep_hours", "nausea", "irritability", "nightmare_woke", "note",
+        "dose_amount", "dose_unit",
     )  # fmt: skip
 
     @property

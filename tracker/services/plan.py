@@ -13,6 +13,7 @@ from .. import audit, dosing
 from ..alerts.rule import Kind, Priority
 from ..models import Alert, AuditAction, Dispensing, DoseHold, Patient, Prescription, User
 from ..models.diary import in_force
+from ..response.days import Day
 from .status import plan_of, refresh_patient
 
 
@@ -82,23 +83,30 @@ class SupplyView:
 REMIND_DAYS_BEFORE = 7
 
 
-def supply(patient: Patient, today: dt.date | None = None) -> SupplyView:
+def supply(
+    patient: Patient,
+    today: dt.date | None = None,
+    *,
+    prescriptions: list[Prescription] | None = None,
+    days: list[Day] | None = None,
+) -> SupplyView:
     """What is left and when it runs out, from the dispensings, the logged doses since the
-    first and the plan (SPEC §3a). Three queries whatever the length of the diary beyond
-    the first dispensing."""
+    first and the plan (SPEC §3a). One query for the dispensings; the plan and the diary
+    are read too unless the caller has them."""
     today = today or patient.diary_today()
     dispensings = list(patient.dispensings.all())
     if not dispensings:
         return SupplyView(None, [], None)
     first = min(d.dispensed_on for d in dispensings)
+    if days is None:
+        days = patient.entries.filter(date__gte=first, date__lte=today).days()
     logged = {
-        day: (mg if taken else None)
-        for day, taken, mg in patient.entries.filter(date__gte=first, date__lte=today).values_list(
-            "date", "dose_taken", "dose_mg"
-        )
+        d.date: (d.dose_mg if d.dose_taken else None) for d in days if first <= d.date <= today
     }
+    if prescriptions is None:
+        prescriptions = list(patient.prescriptions.active())
+    plan = plan_of(prescriptions)
     summary = getattr(patient, "summary", None)
-    plan = plan_of(list(patient.prescriptions.active()))
     if summary is not None and summary.ended_on is not None:
         plan = []  # stopped (SPEC §4): nothing runs out
     estimate = dosing.run_out([(d.dispensed_on, d.mg) for d in dispensings], logged, plan, today)

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import dosing
 from ..formatting import conditional_escape as escape
 from ..formatting import plain_number, short_day
 from . import Column, Table, Words
@@ -29,8 +30,17 @@ def _words() -> dict[str, Any]:
 
 
 def _dose(day: Any) -> str:
+    """ "1.5 mL = 1.5 mg 22:00": what was measured (SPEC §3a), then the mg, then the time."""
     time = day.time_taken.strftime("%H:%M") if day.time_taken else ""
-    return escape(f"{plain_number(day.dose_mg)} mg {time}".strip())
+    return escape(f"{measured(day)}{plain_number(day.dose_mg)} mg {time}".strip())
+
+
+def measured(day: Any) -> str:
+    """ "1.5 mL = " for a dose measured in a unit other than mg, else nothing."""
+    unit = getattr(day, "dose_unit", "")
+    if not unit or unit == "mg" or day.dose_amount is None:
+        return ""
+    return f"{dosing.unit_words(day.dose_amount, unit)} = "
 
 
 def _optional(value: int | None, empty: str, names: dict[int, str] | None = None) -> str:

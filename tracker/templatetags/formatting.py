@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 
@@ -21,3 +22,11 @@ def clock(value: object) -> str:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     return "" if value is None else str(value)
+
+
+@register.filter
+def measured(day: Any) -> str:
+    """ "1.5 mL = " before a dose's mg, when it was measured in another unit (SPEC §3a)."""
+    from ..tables.diary import measured as words
+
+    return words(day)

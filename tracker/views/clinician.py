@@ -36,6 +36,8 @@ from ..response.intervals import n_of_1
 from ..response.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
+from ..services import plan as plan_service
+from ..services.status import plan_of
 from ..tables.sorting import Sorting, kept
 from ..treatment import course_history
 
@@ -104,7 +106,10 @@ def record(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespons
         days = DailyEntry.objects.for_patient(patient).days()
         context = {
             "trends": charts.trends(
-                days, patient.status(), charts.parse_range(request.GET["range"])
+                days,
+                patient.status(),
+                charts.parse_range(request.GET["range"]),
+                plan=plan_of(list(patient.prescriptions.active())),
             ),
             "range_url": reverse("clinician_record", args=[patient.pk]),
         }
@@ -132,6 +137,10 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
     )
     # Open urgent alerts lead the page, above status and charts (SPEC §5).
     urgent = [a for a in alerts if a.urgent and a.acknowledged_at is None]
+    prescriptions = list(
+        patient.prescriptions.select_related("set_by").order_by("-start_date", "-id")
+    )
+    plan = plan_of(prescriptions)
     context = {
         "patient": patient,
         "evaluation": evaluation,
@@ -145,11 +154,21 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         "notes": patient.clinician_notes.select_related("author"),
         "courses": history.rows,
         "unconfirmed_stops": history.unconfirmed,
-        "prescriptions": patient.prescriptions.select_related("set_by").order_by(
-            "-start_date", "-id"
+        "prescriptions": prescriptions,
+        "upcoming": sorted(
+            (rx for rx in prescriptions if rx.replaced_at is None and rx.start_date > today),
+            key=lambda rx: (rx.start_date, rx.pk),
+        ),
+        "supply": plan_service.supply(
+            patient,
+            today,
+            prescriptions=[rx for rx in prescriptions if rx.replaced_at is None],
+            days=days,
         ),
         "note_form": note_form,
-        "trends": charts.trends(days, evaluation, charts.parse_range(request.GET.get("range"))),
+        "trends": charts.trends(
+            days, evaluation, charts.parse_range(request.GET.get("range")), plan=plan
+        ),
         "range_url": reverse("clinician_record", args=[patient.pk]),
     }
     return render(request, "clinician/record.html", context)

@@ -34,6 +34,7 @@ from ..response.rule import week_number
 from ..security.client_ip import client_ip
 from ..services import diary as diary_service
 from ..services import reminders as reminder_service
+from ..services.status import plan_of
 
 HISTORY_DAYS = 56
 SLEEP_CHOICES = ["5", "6", "6.5", "7", "7.5", "8", "9"]  # a tap for most nights
@@ -336,7 +337,9 @@ def trends(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     evaluation = patient.status()
     context = {
         "evaluation": evaluation,
-        "trends": charts.trends(days, evaluation, chosen),
+        "trends": charts.trends(
+            days, evaluation, chosen, plan=plan_of(list(patient.prescriptions.active()))
+        ),
         "range_url": reverse("trends"),
     }
     template = "components/trends.html" if request.htmx else "patient/trends.html"
