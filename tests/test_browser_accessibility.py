@@ -63,8 +63,12 @@ def test_the_patients_pages(screen, patient):
     page.wait_for_url("**/diary/")
     for path in ("/diary/", "/history/", "/trends/", "/settings/", "/accounts/password/change/",
                  "/accounts/2fa/", "/accounts/sessions/", "/accounts/email/", "/offline/",
-                 "/enrolment/", "/card/", "/treatment/"):  # fmt: skip
+                 "/enrolment/", "/card/", "/treatment/", "/plan/"):  # fmt: skip
         check(page, path, problems)
+    page.goto("/plan/")
+    page.get_by_label("Amount (mg)").fill("")
+    page.get_by_role("button", name="Record the supply").click()
+    check(page, None, problems, "supply with errors")
     page.goto("/diary/")
     page.get_by_role("button", name="Save today").click()
     page.locator("#error-summary").wait_for()
@@ -107,6 +111,7 @@ def test_the_clinicians_pages(screen, clinician, patient):
         f"{record}review/",
         f"{record}prescription/",
         f"{record}summary/",
+        f"{record}plan/",
         "/settings/",
     ):
         check(page, path, problems)

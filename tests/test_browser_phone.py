@@ -44,7 +44,8 @@ def test_no_patient_page_is_wider_than_the_phone(browser, live_server, patient, 
     context, page = signed_in_phone(browser, live_server, viewport)
     for path in ("/diary/", f"/diary/?date={yesterday.isoformat()}", "/history/", "/trends/",
                  "/trends/?range=all", "/settings/", "/accounts/password/change/", "/accounts/2fa/",
-                 "/accounts/sessions/", "/accounts/email/", "/enrolment/", "/treatment/"):  # fmt: skip
+                 "/accounts/sessions/", "/accounts/email/", "/enrolment/", "/treatment/",
+                 "/plan/"):  # fmt: skip
         page.goto(path)
         assert fits(page), (path, page.evaluate("document.documentElement.scrollWidth"))
         sign_out = page.get_by_role("button", name="Sign out", exact=True)
@@ -93,6 +94,44 @@ def test_a_normal_day_is_six_taps_and_no_typing(page, patient):
         1.5,
     )
     assert entry.headache == 0 and entry.fatigue is None  # nothing carried over from another day
+
+
+def test_a_liquid_patient_logs_a_normal_day_in_the_same_six_taps(page, patient):
+    """issue 21: a liquid of 0.5 mg/mL, 1.5 mg a night: Today asks 3 mL, shows the mg it
+    makes, and stores exactly the amount the form showed."""
+    from decimal import Decimal
+
+    from .factories import PrescriptionFactory
+
+    PrescriptionFactory(
+        patient=patient, dose_mg=Decimal("1.5"), formulation="liquid", dose_unit="ml",
+        strength_mg=Decimal("0.5"), start_date=patient.diary_today() - dt.timedelta(days=3),
+    )  # fmt: skip
+    sign_in(page, "ada@example.org", PASSWORD)
+    page.wait_for_url("**/diary/")
+    assert page.viewport_size["width"] == 390
+    shown = page.locator("input[name=dose_amount]").input_value()
+    assert shown == "3"
+    assert "3 mL = 1.5 mg" in page.locator(".dose-details summary").inner_text()
+    page.get_by_role("group", name="Quick choices for hours slept").get_by_role(
+        "button", name="7.5"
+    ).click()
+    choose(page, "How well did you sleep?", "Good")
+    choose(page, "Dreams", "Normal")
+    choose(page, "Pain, on average over the last 24 hours", "4")
+    choose(page, "Mood", "7")
+    page.get_by_role("button", name="Save today").click()
+    page.get_by_role("heading", name="Saved for").wait_for()
+    assert "3 mL = 1.5 mg" in page.locator("#diary").inner_text()
+    entry = DailyEntry.objects.get(patient=patient)
+    assert (entry.dose_amount, entry.dose_unit, entry.dose_mg) == (
+        Decimal(shown), "ml", Decimal("1.5"),
+    )  # fmt: skip
+    # Changing the amount shows the mg it makes before saving (the server stores it exactly).
+    page.goto("/diary/")
+    page.locator(".dose-details summary").click()
+    page.locator("input[name=dose_amount]").fill("2.5")
+    assert page.locator("output.dose-mg").inner_text() == "= 1.25 mg"
 
 
 def test_a_failed_save_moves_focus_to_a_summary_that_links_to_each_field(page, patient):

@@ -14,6 +14,7 @@ from .response.doses import (  # noqa: F401  (the arithmetic, for one import)
     DOSE_MAX,
     DOSE_MIN,
     MAX_STEPS,
+    RUN_OUT_HORIZON,
     STEP,
     Step,
     Supply,

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from .models import Clinic, Heartbeat, Patient
 from .notifications import outbox
-from .services import clinician_notices, reminders
+from .services import clinician_notices, plan, reminders
 from .services.status import refresh_everyone
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,15 @@ def send_due_reminders() -> int:
     log.info(
         "scheduled run", extra={"event": "scheduled_run", "task": "reminders", "queued": queued}
     )
+    return queued
+
+
+@cron("10 * * * *")
+@task()
+def send_supply_reminders() -> int:
+    """Hourly: each patient whose supply runs out within a week is reminded once, by day."""
+    queued = plan.queue_supply_reminders()
+    log.info("scheduled run", extra={"event": "scheduled_run", "task": "supply", "queued": queued})
     return queued
 
 

@@ -26,6 +26,7 @@ class SendKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset"
     UNKNOWN_ACCOUNT = "unknown_account", "Password reset for an unknown address"
     STOP_ADVICE = "stop_advice", "Advice after stopping LDN"
+    SUPPLY = "supply", "Supply running out"
 
 
 class SendStatus(models.TextChoices):

@@ -41,6 +41,8 @@ def compose(row: Notification) -> Message | None:
             return invite(row)
         case SendKind.STOP_ADVICE:
             return stop_advice(row)
+        case SendKind.SUPPLY:
+            return supply_reminder(row)
         case SendKind.PASSWORD_RESET:
             return password_reset(row)
         case SendKind.UNKNOWN_ACCOUNT:
@@ -107,6 +109,30 @@ def stop_advice(row: Notification) -> Message | None:
             "emails/stop_advice.txt", {"name": user.first_name, "url": link(reverse("diary"))}
         ),
         url=link(reverse("diary")),
+    )
+
+
+def supply_reminder(row: Notification) -> Message | None:
+    """ "Time to order your next supply" (SPEC §3a): no dose, no amount, no health value.
+    Not sent once a newer supply is recorded or LDN is stopped."""
+    user = row.recipient
+    if user is None or not user.is_active:
+        return None
+    patient = Patient.objects.filter(user=user).select_related("summary").first()
+    if patient is None or getattr(patient, "summary", None) is None:
+        return None
+    if patient.summary.ended_on is not None:  # type: ignore[attr-defined]
+        return None
+    supply_id = row.key.partition(":")[2]
+    if patient.dispensings.filter(pk__gt=int(supply_id or 0)).exists():
+        return None  # a newer supply came meanwhile
+    url = link(reverse("plan"))
+    return Message(
+        subject=_("LDN Tracker: time to order your next supply"),
+        body=render_to_string(
+            "emails/supply.txt", {"name": user.first_name or _("there"), "url": url}
+        ),
+        url=url,
     )
 
 

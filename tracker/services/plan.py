@@ -11,8 +11,19 @@ from django.utils import timezone
 
 from .. import audit, dosing
 from ..alerts.rule import Kind, Priority
-from ..models import Alert, AuditAction, Dispensing, DoseHold, Patient, Prescription, User
+from ..models import (
+    Alert,
+    AuditAction,
+    Dispensing,
+    DoseHold,
+    Notification,
+    Patient,
+    Prescription,
+    SendKind,
+    User,
+)
 from ..models.diary import in_force
+from ..notifications.outbox import queue_many
 from ..response.days import Day
 from .status import plan_of, refresh_patient
 
@@ -120,3 +131,43 @@ def supply(
 
 def current_step(prescriptions: list[Prescription], today: dt.date) -> Prescription | None:
     return in_force(prescriptions, today)
+
+
+# The local hours a supply reminder may go out in: not at night.
+REMIND_HOURS = (9, 20)
+
+
+def queue_supply_reminders(now: dt.datetime | None = None) -> int:
+    """Remind each patient whose supply runs out within 7 days (SPEC §3a), once per supply
+    (keyed by the latest dispensing: a new bottle starts again), in their reminder channel,
+    between 09:00 and 20:59 their time. Safe to run as often as you like."""
+    now = now or timezone.now()
+    since = now.date() - dt.timedelta(days=dosing.RUN_OUT_HORIZON)
+    patients = (
+        Patient.objects.filter(user__is_active=True, dispensings__dispensed_on__gte=since)
+        .distinct()
+        .select_related("user", "summary")
+    )
+    rows = []
+    for patient in patients:
+        local = now.astimezone(patient.zone)
+        if not REMIND_HOURS[0] <= local.hour <= REMIND_HOURS[1]:
+            continue
+        today = patient.diary_today()
+        found = supply(patient, today)
+        if found.remind_on is None or found.estimate is None or not found.dispensings:
+            continue
+        if not found.remind_on <= today < found.estimate.runs_out:  # type: ignore[operator]
+            continue
+        latest = max(found.dispensings, key=lambda d: (d.dispensed_on, d.pk))
+        rows.append(
+            Notification(
+                kind=SendKind.SUPPLY,
+                key=f"{patient.pk}:{latest.pk}",
+                recipient_id=patient.user_id,
+                clinic_id=patient.user.clinic_id,
+                channel=patient.reminder_channel or "email",
+                for_date=found.estimate.runs_out,
+            )
+        )
+    return queue_many(rows)

@@ -309,7 +309,7 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
     start = (
         form.cleaned_data.get("start_date", today)
         if form.is_bound
-        else form.initial.get("start_date", today)
+        else _as_date(form.initial.get("start_date"), today)
     )
     context = {
         "patient": patient,
@@ -324,6 +324,16 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
         "start": start,
     }
     return render(request, "clinician/prescription.html", context)
+
+
+def _as_date(value: Any, default: dt.date) -> dt.date:
+    """A date kept from a posted form (text) or set by the view (a date)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return default
 
 
 def _initial(current: Any, today: Any) -> dict[str, Any]:
