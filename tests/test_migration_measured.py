@@ -12,12 +12,21 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("tracker", "0019_course_spans")]
-AFTER = [("tracker", "0020_dose_as_measured")]
+AFTER = [("tracker", "0022_dose_constraints")]
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_stored_entries_get_the_amount_their_prescription_makes():
+    try:
+        _migrate_and_check()
+    finally:  # whatever happened, the other tests of this worker get today's schema back
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _migrate_and_check() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
@@ -77,6 +86,3 @@ def test_stored_entries_get_the_amount_their_prescription_makes():
     ]
     assert Prescription.objects.get(patient_id=other).dose_unit == "mg"
     assert amounts(other)[1] == (Decimal("1.50"), "mg", Decimal("1.50"))
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -24,7 +24,9 @@ from .models import (
     ClinicalReview,
     Condition,
     DailyEntry,
+    Dispensing,
     Dreams,
+    Filler,
     Formulation,
     Outcome,
     Patient,
@@ -303,6 +305,20 @@ def _write_story(patient: Patient, story: Story, clinician: User, today: dt.date
             usual_time=dt.time(8, 0) if timing == "morning" else dt.time(22, 0),
             start_date=day_one + dt.timedelta(days=step_day - 1),
             set_by=clinician,
+        )
+
+    if story.treated_days:
+        # A bottle from the compounding pharmacy, so the record shows a run-out date.
+        Dispensing.objects.create(
+            patient=patient,
+            dispensed_on=max(day_one, today - dt.timedelta(days=35)),
+            amount=Decimal(150),
+            unit=Unit.ML,
+            strength_mg=Decimal(1),
+            pharmacy="Riverside Compounding Pharmacy",
+            batch=f"RCP-{1000 + patient.pk}",
+            filler=Filler.CELLULOSE,
+            recorded_by=clinician,
         )
 
     rows = []

@@ -284,9 +284,9 @@ class PrescriptionForm(forms.Form):
             if data.get("strength") is None:
                 data["strength"] = data.get("dose_mg")
         else:
-            data["form"] = "other" if formulation == Formulation.OTHER else formulation
-            if data["form"] not in FORMS:
-                data["form"] = "other"
+            data["form"] = {"drops": "drops", "cream": "cream-ml"}.get(formulation, "other")
+            if data.get("strength") is None:
+                data["strength"] = data.get("concentration")
         return True
 
 

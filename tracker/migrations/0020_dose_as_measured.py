@@ -10,51 +10,11 @@ from collections import defaultdict
 from django.db import migrations, models
 
 
-def _amount(mg, strength, unit):
-    """The measured amount that makes `mg` exactly (whole capsules; mL to 0.01), or None."""
-    amount = mg / strength
-    if unit == "capsule" and amount % 1 != 0:
-        return None
-    if amount != amount.quantize(Decimal("0.01")):
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def measured(apps, schema_editor):
-    """SPEC §3a for what was stored before it: a capsule prescription is 1 capsule of its
-    dose, a liquid keeps its concentration as mg per mL, anything else is measured in mg;
-    each dose taken gets the amount the prescription in force that day makes of it (mg
-    where none does)."""
-    Prescription = apps.get_model("tracker", "Prescription")
-    DailyEntry = apps.get_model("tracker", "DailyEntry")
-    plans = defaultdict(list)
-    for rx in Prescription.objects.order_by("start_date", "id"):
-        if rx.formulation == "liquid" and rx.concentration_mg_per_ml:
-            rx.dose_unit, rx.strength_mg = "ml", rx.concentration_mg_per_ml
-        elif rx.formulation == "capsule":
-            rx.dose_unit, rx.strength_mg = "capsule", rx.dose_mg
-        else:
-            rx.formulation, rx.dose_unit, rx.strength_mg = "other", "mg", Decimal(1)
-        rx.save(update_fields=["formulation", "dose_unit", "strength_mg"])
-        if rx.replaced_at is None:
-            plans[rx.patient_id].append(rx)
-    changed = []
-    taken = DailyEntry.objects.filter(dose_taken=True, dose_mg__isnull=False)
-    for entry in taken.iterator():
-        rx = None
-        for step in plans.get(entry.patient_id, []):
-            if step.start_date <= entry.date:
-                rx = step
-        amount = None
-        if rx is not None and rx.dose_unit != "mg":
-            amount = _amount(entry.dose_mg, rx.strength_mg, rx.dose_unit)
-        entry.dose_unit = rx.dose_unit if amount is not None else "mg"
-        entry.dose_amount = amount if amount is not None else entry.dose_mg
-        changed.append(entry)
-    DailyEntry.objects.bulk_update(changed, ["dose_amount", "dose_unit"], batch_size=500)
-
 
 class Migration(migrations.Migration):
+    """SPEC §3a, in three steps (PostgreSQL cannot alter a table in the transaction that
+    updated its rows): the new columns and tables; the amounts of what was stored
+    (0021); the constraints, and the concentration column dropped (0022)."""
 
     dependencies = [
         ('tracker', '0019_course_spans'),
@@ -143,78 +103,5 @@ class Migration(migrations.Migration):
             model_name='prescription',
             name='formulation',
             field=models.CharField(choices=[('capsule', 'Capsule'), ('liquid', 'Liquid'), ('drops', 'Drops'), ('cream', 'Cream'), ('other', 'Other')], default='capsule', max_length=10),
-        ),
-        migrations.RunPython(measured, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='dailyentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('dose_amount__isnull', True), ('dose_unit', '')), models.Q(('dose_amount__gt', 0), ('dose_unit__in', ['capsule', 'ml', 'drop', 'click', 'mg'])), _connector='OR'), name='entry_amount_has_unit'),
-        ),
-        migrations.AddConstraint(
-            model_name='dailyentry',
-            constraint=models.CheckConstraint(condition=models.Q(('dose_mg__isnull', False), ('dose_amount__isnull', True), _connector='OR'), name='entry_amount_has_mg'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('formulation__in', ['capsule', 'liquid', 'drops', 'cream', 'other'])), name='prescription_formulation_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('strength_mg__gt', 0)), name='prescription_strength_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('dose_unit__in', ['capsule']), ('formulation', 'capsule')), models.Q(('dose_unit__in', ['ml']), ('formulation', 'liquid')), models.Q(('dose_unit__in', ['drop']), ('formulation', 'drops')), models.Q(('dose_unit__in', ['click', 'ml']), ('formulation', 'cream')), models.Q(('dose_unit__in', ['mg']), ('formulation', 'other')), _connector='OR'), name='prescription_unit_fits_form'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('dose_unit', 'mg'), _negated=True), ('strength_mg', 1), _connector='OR'), name='prescription_mg_strength_one'),
-        ),
-        migrations.AddField(
-            model_name='dispensing',
-            name='patient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dispensings', to='tracker.patient'),
-        ),
-        migrations.AddField(
-            model_name='dispensing',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='dosehold',
-            name='held_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='dosehold',
-            name='patient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holds', to='tracker.patient'),
-        ),
-        migrations.RemoveField(
-            model_name='prescription',
-            name='concentration_mg_per_ml',
-        ),
-        migrations.AddConstraint(
-            model_name='dispensing',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', 100000)), name='dispensing_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='dispensing',
-            constraint=models.CheckConstraint(condition=models.Q(('strength_mg__gt', 0)), name='dispensing_strength_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='dispensing',
-            constraint=models.CheckConstraint(condition=models.Q(('unit__in', ['capsule', 'ml', 'drop', 'click', 'mg'])), name='dispensing_unit_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='dispensing',
-            constraint=models.CheckConstraint(condition=models.Q(('filler__in', ['unknown', 'cellulose', 'calcium_carbonate', 'other'])), name='dispensing_filler_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='dosehold',
-            constraint=models.CheckConstraint(condition=models.Q(('days__gte', 1), ('days__lte', 28)), name='hold_days_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='dosehold',
-            constraint=models.CheckConstraint(condition=models.Q(django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 500), models.Q(('reason', ''), _negated=True)), name='hold_reason_length'),
         ),
     ]

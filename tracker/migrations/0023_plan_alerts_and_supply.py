@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0020_dose_as_measured'),
+        ('tracker', '0022_dose_constraints'),
     ]
 
     operations = [
