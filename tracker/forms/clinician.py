@@ -352,6 +352,9 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("prefix", "schedule")
+        # Only "Fill in the steps" reads it: saving the prescription must not be held up
+        # by the browser asking for a schedule.
+        kwargs.setdefault("use_required_attribute", False)
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["first"].widget.attrs["min"] = today.isoformat()

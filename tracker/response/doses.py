@@ -159,14 +159,16 @@ def run_out(
     the plan's step where it is not), then the plan's steps from the first day not logged
     yet. The run-out day is the first day whose dose the supply cannot cover. None without
     a dispensing or a plan."""
-    supplies = sorted(dispensed)
+    supplies: dict[dt.date, Decimal] = {}
+    for on, mg in dispensed:
+        supplies[on] = supplies.get(on, Decimal(0)) + mg
     if not supplies or not plan:
         return None
     stock, left = Decimal(0), None
-    day = supplies[0][0]
+    day = min(supplies)
     end = today + dt.timedelta(days=RUN_OUT_HORIZON)
     while day <= end:
-        stock += sum((mg for on, mg in supplies if on == day), Decimal(0))
+        stock += supplies.get(day, Decimal(0))
         future = day > today or day not in logged
         if day in logged and not future:
             need = logged[day] or Decimal(0)

@@ -214,7 +214,7 @@ def _initial(
         initial.update(
             dose_amount=plain_number(prescription.dose_amount or prescription.dose_mg),
             dose_unit=prescription.dose_unit if prescription.dose_amount else "mg",
-            dose_mg=prescription.dose_mg,
+            dose_mg=plain_number(prescription.dose_mg),
             time_taken=prescription.usual_time,
         )
     return initial
