@@ -55,7 +55,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--database-url", default="sqlite:////tmp/ldn_bench_plan.sqlite3")
     args = parser.parse_args()
-    Path("/tmp/ldn_bench_plan.sqlite3").unlink(missing_ok=True)
+    if args.database_url.startswith("sqlite:///"):  # a fresh file each run
+        Path(args.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     common.start(args.database_url)
     from django.core.signals import request_started
     from django.db import reset_queries
