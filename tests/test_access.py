@@ -65,6 +65,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     # is sent back to Today with a message).
     "treatment": ("get", "/treatment/", PATIENTS),
     "plan": ("get", "/plan/", PATIENTS),
+    "questionnaire": ("get", "/questionnaires/phq-9/baseline/", PATIENTS),
     "gap_answer": ("post", "/treatment/gap/", {**PATIENTS, "patient": 302, "other_patient": 302}),
     # Everyone's settings; a patient's reminders and a clinician's alert emails (an empty
     # post is refused with a message by the field, so 200).
@@ -94,6 +95,9 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "clinician_prescription": ("get", "/clinic/patients/{patient}/prescription/", ASSIGNED_ONLY),
     "clinician_summary": ("get", "/clinic/patients/{patient}/summary/", ASSIGNED_ONLY),
     "clinician_plan": ("get", "/clinic/patients/{patient}/plan/", ASSIGNED_ONLY),
+    "clinician_questionnaires": (
+        "get", "/clinic/patients/{patient}/questionnaires/", ASSIGNED_ONLY,
+    ),
     # An empty note is refused with a message (200); nothing is saved.
     "clinician_add_note": ("post", "/clinic/patients/{patient}/notes/", ASSIGNED_ONLY),
     "clinician_acknowledge": (
@@ -106,6 +110,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin_accounts": ("get", "/clinic-admin/", ADMINS),
     "admin_invite": ("get", "/clinic-admin/invite/", ADMINS),
     "admin_audit": ("get", "/clinic-admin/audit/", ADMINS),
+    "admin_questionnaires": ("get", "/clinic-admin/questionnaires/", ADMINS),
     "admin_sends": ("get", "/clinic-admin/sends/", ADMINS),
     "admin_resend": ("post", "/clinic-admin/invites/{invite}/resend/", OWN_CLINIC),
     "admin_revoke": ("post", "/clinic-admin/invites/{invite}/revoke/", OWN_CLINIC),
@@ -183,7 +188,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 69 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 72 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -205,6 +210,7 @@ METHODS |= {
     "push_unsubscribe": POST, "enrolment": BOTH, "emergency_card": GET, "stop_advice_read": POST,
     "clinician_outcomes": GET, "admin_reassign": POST, "treatment": BOTH, "gap_answer": POST,
     "clinician_confirm_stop": POST, "plan": BOTH, "clinician_plan": BOTH,
+    "questionnaire": BOTH, "clinician_questionnaires": BOTH, "admin_questionnaires": BOTH,
 }  # fmt: skip
 
 

@@ -112,6 +112,7 @@ def test_the_clinicians_pages(screen, clinician, patient):
         f"{record}prescription/",
         f"{record}summary/",
         f"{record}plan/",
+        f"{record}questionnaires/",
         "/settings/",
     ):
         check(page, path, problems)
@@ -135,6 +136,7 @@ def test_the_clinic_admins_pages(screen, clinic_admin, patient):
         "/clinic-admin/invite/",
         "/clinic-admin/audit/",
         "/clinic-admin/sends/",
+        "/clinic-admin/questionnaires/",
         "/settings/",
     ):
         check(page, path, problems)

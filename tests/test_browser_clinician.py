@@ -63,7 +63,7 @@ def test_a_clinician_acts_on_an_opioid_alert_and_a_review(
     phone = patient_context.new_page()
     sign_in(phone, patient.user.email, PASSWORD)
     phone.wait_for_url("**/diary/")
-    assert phone.get_by_label("Dose (mg)").input_value() == "3"
+    assert phone.get_by_label("Dose (mg)").input_value() == "3.0"
     patient_context.close()
 
 

@@ -247,3 +247,64 @@ def _dose_order(name: str) -> tuple[float, str]:
         return float(name.split()[0]), name
     except ValueError:
         return float("inf"), name
+
+
+@dataclass(frozen=True)
+class InstrumentOutcome:
+    """Of the patients with a baseline and a week-6 (or week-12) score of one instrument,
+    how many changed by its minimal important difference or more (SPEC §14)."""
+
+    instrument: str
+    title: str
+    week: int
+    n: int
+    reached: int
+    low: float
+    high: float
+
+    @property
+    def too_small(self) -> bool:
+        return self.n < SMALLEST_GROUP
+
+    @property
+    def share(self) -> float:
+        return self.reached / self.n if self.n else 0.0
+
+
+def instrument_outcomes(clinic: Clinic) -> list[InstrumentOutcome]:
+    """One query: every scored answer of the clinic's patients at baseline and at the first
+    two review points (any course), paired per patient and instrument in memory."""
+    from . import instruments
+    from .instruments.scoring import RULES, reaches_mid
+    from .models import QuestionnaireAnswer
+
+    rows = QuestionnaireAnswer.objects.filter(
+        patient__user__clinic=clinic,
+        status=QuestionnaireAnswer.Status.COMPLETED,
+        score__isnull=False,
+    ).values_list("patient_id", "instrument", "occasion", "score")
+    baseline: dict[tuple[int, str], Decimal] = {}
+    later: dict[tuple[int, str, int], Decimal] = {}
+    for patient_id, key, occasion, score in rows:
+        if score is None:
+            continue
+        if occasion == "baseline":
+            baseline[(patient_id, key)] = score
+        elif occasion.startswith("review-") and occasion.rsplit("-", 1)[-1] in ("1", "2"):
+            later[(patient_id, key, int(occasion.rsplit("-", 1)[-1]))] = score
+    out = []
+    for key in sorted(RULES):
+        rule = RULES[key]
+        if rule.mid_points is None and rule.mid_fraction is None:
+            continue
+        for point, week in POINTS.items():
+            pairs = [
+                (baseline[(p, k)], score)
+                for (p, k, pt), score in later.items()
+                if k == key and pt == point and (p, k) in baseline
+            ]
+            reached = sum(bool(reaches_mid(key, b, s)) for b, s in pairs)
+            low, high = wilson(reached, len(pairs))
+            out.append(InstrumentOutcome(key, instruments.get(key).title, week, len(pairs),
+                                         reached, low, high))  # fmt: skip
+    return out

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts, app_shell, clinic_admin, clinician, health, patient, plan, treatment
+from .views import (
+    accounts,
+    app_shell,
+    clinic_admin,
+    clinician,
+    health,
+    patient,
+    plan,
+    questionnaires,
+    treatment,
+)
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -16,6 +26,11 @@ urlpatterns = [
     path("stop-advice/read/", patient.stop_advice_read, name="stop_advice_read"),
     path("treatment/", treatment.treatment, name="treatment"),
     path("plan/", plan.plan, name="plan"),
+    path(
+        "questionnaires/<slug:key>/<slug:occasion>/",
+        questionnaires.answer,
+        name="questionnaire",
+    ),
     path("treatment/gap/", treatment.gap_answer, name="gap_answer"),
     path("export/diary.csv", patient.export_csv, name="export_csv"),
     path("export/diary.json", patient.export_json, name="export_json"),
@@ -41,6 +56,11 @@ urlpatterns = [
     ),
     path("clinic/patients/<int:pk>/summary/", clinician.summary, name="clinician_summary"),
     path("clinic/patients/<int:pk>/plan/", plan.clinician_plan, name="clinician_plan"),
+    path(
+        "clinic/patients/<int:pk>/questionnaires/",
+        questionnaires.bundle,
+        name="clinician_questionnaires",
+    ),
     path("clinic/patients/<int:pk>/export.csv", clinician.export_csv, name="clinician_export_csv"),
     path("clinic/patients/<int:pk>/fhir.json", clinician.export_fhir, name="clinician_export_fhir"),
     path("clinic/stops/<int:pk>/confirm/", treatment.confirm_stop, name="clinician_confirm_stop"),
@@ -55,5 +75,10 @@ urlpatterns = [
     path("clinic-admin/people/<int:pk>/reassign/", clinic_admin.reassign, name="admin_reassign"),
     path("clinic-admin/patients/<int:pk>/assign/", clinic_admin.assign, name="admin_assign"),
     path("clinic-admin/audit/", clinic_admin.audit_log, name="admin_audit"),
+    path(
+        "clinic-admin/questionnaires/",
+        questionnaires.clinic_settings,
+        name="admin_questionnaires",
+    ),
     path("clinic-admin/sends/", clinic_admin.sends, name="admin_sends"),
 ]

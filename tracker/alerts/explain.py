@@ -27,6 +27,7 @@ KIND_LABELS = {
     Kind.RETITRATION: gettext_lazy("Restarted: re-titration advised"),
     Kind.OFF_PLAN: gettext_lazy("Not following the plan"),
     Kind.STEP_HELD: gettext_lazy("Plan step held"),
+    Kind.SELF_HARM: gettext_lazy("Thoughts of self-harm (PHQ-9 item 9)"),
 }
 PRIORITY_LABELS = {
     Priority.URGENT: gettext_lazy("Urgent"),
@@ -84,6 +85,12 @@ def text(kind: str, on: dt.date, params: dict[str, Any]) -> str:
                 "n": params.get("days", 7),
                 "reason": params.get("reason", ""),
             }
+        case Kind.SELF_HARM:
+            return _(
+                "On %(day)s the patient's PHQ-9 answer to item 9 (thoughts that they would be "
+                "better off dead or of hurting themselves) was above 0: contact them today. "
+                "They were shown the clinic's crisis text."
+            ) % {"day": day}
         case Kind.REPORTED_STOP:
             return _(
                 "The patient reports having stopped taking LDN on %(day)s: confirm the stop "

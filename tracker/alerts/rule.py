@@ -47,6 +47,7 @@ class Kind(StrEnum):
     RETITRATION = "retitration"  # restarted after a lapse or a long stop
     OFF_PLAN = "off_plan"  # a dose other than the plan's step, 3 days in a row (SPEC §3a)
     STEP_HELD = "step_held"  # the plan's next step held (side effects)
+    SELF_HARM = "self_harm"  # PHQ-9 item 9 above 0 (SPEC §14)
 
 
 PRIORITY = {
@@ -63,6 +64,7 @@ PRIORITY = {
     Kind.RETITRATION: Priority.NORMAL,
     Kind.OFF_PLAN: Priority.NORMAL,
     Kind.STEP_HELD: Priority.NORMAL,
+    Kind.SELF_HARM: Priority.URGENT,
 }
 SIDE_EFFECT_KINDS = {
     side_effects.Effect.SLEEP: Kind.SLEEP,

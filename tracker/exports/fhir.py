@@ -305,6 +305,99 @@ def dispenses(patient: Patient, subject: dict[str, str]) -> Iterator[dict[str, A
         yield resource
 
 
+TOTAL_CODES = {  # LOINC's total scores (SPEC §14); the product's own code otherwise
+    "phq-9": (LOINC, "44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"),
+    "gad-7": (LOINC, "70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"),
+}  # fmt: skip
+INSTRUMENTS_SYSTEM = "https://fhir.ldn-tracker.example/CodeSystem/instruments"
+
+
+def questionnaire_resources(patient: Patient, subject: dict[str, str]) -> Iterator[str]:
+    """The Questionnaire of each instrument answered, then per completed answer its
+    QuestionnaireResponse (linked by its canonical) and its score as an Observation."""
+    from .. import instruments
+    from ..models import QuestionnaireAnswer
+
+    rows = list(
+        patient.questionnaire_answers.filter(status=QuestionnaireAnswer.Status.COMPLETED).order_by(
+            "completed_at", "id"
+        )
+    )
+    for key in sorted({r.instrument for r in rows}):
+        instrument = instruments.get(key)
+        yield json.dumps(
+            {"fullUrl": instrument.url, "resource": instrument.resource}, ensure_ascii=False
+        )
+    for row in rows:
+        instrument = instruments.get(row.instrument)
+        response = questionnaire_response(instrument, row, subject)
+        yield _entry(response)
+        if row.score is not None:
+            yield _entry(score_observation(instrument, row, subject, response["id"]))
+
+
+def _answered_items(
+    instrument: Any, raw_items: list[dict[str, Any]], answers: dict[str, int]
+) -> list[dict[str, Any]]:
+    out = []
+    for raw in raw_items:
+        if raw.get("type") == "group":
+            inner = _answered_items(instrument, raw.get("item") or [], answers)
+            if inner:
+                out.append({"linkId": raw["linkId"], "text": raw.get("text", ""), "item": inner})
+            continue
+        if raw["linkId"] not in answers:
+            continue
+        item = instrument.item(raw["linkId"])
+        option = next(o for o in item.options if o.score == answers[raw["linkId"]])
+        coding = next(
+            a["valueCoding"] for a in raw["answerOption"] if a["valueCoding"]["code"] == option.code
+        )
+        out.append(
+            {"linkId": raw["linkId"], "text": raw["text"], "answer": [{"valueCoding": coding}]}
+        )
+    return out
+
+
+def questionnaire_response(instrument: Any, row: Any, subject: dict[str, str]) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": resource_id("questionnaire-response", row.pk, row.version),
+        "questionnaire": instrument.url,
+        "status": "completed",
+        "subject": subject,
+        "authored": row.completed_at.isoformat(timespec="seconds"),
+        "item": _answered_items(instrument, instrument.resource["item"], row.answers),
+    }
+
+
+def score_observation(
+    instrument: Any, row: Any, subject: dict[str, str], response_id: str
+) -> dict[str, Any]:
+    system, code, display = TOTAL_CODES.get(
+        instrument.key, (INSTRUMENTS_SYSTEM, f"{instrument.key}-score", f"{instrument.title} score")
+    )
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": resource_id("questionnaire-score", row.pk, row.version),
+        "status": "final",
+        "category": [CATEGORY],
+        "code": {"coding": [{"system": system, "code": code, "display": display}], "text": display},
+        "subject": subject,
+        "effectiveDateTime": (row.completed_on or row.due_on).isoformat(),
+        "valueQuantity": {
+            "value": _number(row.score),
+            "unit": "{score}",
+            "system": UCUM,
+            "code": "{score}",
+        },
+        "derivedFrom": [{"reference": f"urn:uuid:{response_id}"}],
+    }
+    if row.band:
+        resource["interpretation"] = [{"text": row.band.replace("_", " ")}]
+    return resource
+
+
 def _entry(resource: dict[str, Any]) -> str:
     return json.dumps(
         {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}, ensure_ascii=False
@@ -325,6 +418,8 @@ def stream(patient: Patient) -> Iterator[str]:
         yield "," + _entry(resource)
     for resource in dispenses(patient, subject):
         yield "," + _entry(resource)
+    for text in questionnaire_resources(patient, subject):
+        yield "," + text
     for entry in DailyEntry.objects.for_patient(patient).order_by("date").iterator(chunk_size=1000):
         yield "," + _entry(administration(patient, entry, subject))
         for resource in observations(entry, subject):

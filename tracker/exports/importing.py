@@ -21,6 +21,7 @@ from ..models import (
     Patient,
     PGICAnswer,
     Prescription,
+    QuestionnaireAnswer,
     TreatmentStop,
     User,
 )
@@ -195,6 +196,18 @@ def import_patient(
         )  # fmt: skip
         Dispensing.objects.filter(pk=kept_supply.pk).update(
             recorded_at=_moment(supply["recorded_at"])
+        )
+    for answer in data.get("questionnaires", []):
+        kept_answer = QuestionnaireAnswer.objects.create(
+            patient=patient, instrument=answer["instrument"], occasion=answer["occasion"],
+            due_on=_date(answer["due_on"]), answers=answer["answers"], status=answer["status"],
+            score=Decimal(answer["score"]) if answer["score"] is not None else None,
+            band=answer["band"], flags=answer["flags"], version=answer["version"],
+            revisions=answer["revisions"], completed_at=_maybe_moment(answer["completed_at"]),
+            completed_on=_maybe_date(answer["completed_on"]),
+        )  # fmt: skip
+        QuestionnaireAnswer.objects.filter(pk=kept_answer.pk).update(
+            started_at=_moment(answer["started_at"])
         )
     refresh_patient(patient)
     return patient

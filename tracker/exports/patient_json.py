@@ -134,6 +134,16 @@ def dispensings(patient: Patient) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def questionnaires(patient: Patient) -> list[dict[str, Any]]:
+    """Each questionnaire answered (SPEC §14): its answers, score and earlier versions."""
+    fields = ["instrument", "occasion", "due_on", "answers", "status", "score", "band",
+              "flags", "version", "revisions", "started_at", "completed_at", "completed_on"]  # fmt: skip
+    return [
+        {name: _plain(getattr(a, name)) for name in fields}
+        for a in patient.questionnaire_answers.order_by("due_on", "instrument", "id")
+    ]
+
+
 def gap_answers(patient: Patient) -> list[dict[str, Any]]:
     return [
         {
@@ -188,6 +198,7 @@ def stream(patient: Patient, exported_at: dt.datetime) -> Iterator[str]:
         "gap_answers": gap_answers(patient),
         "holds": holds(patient),
         "dispensings": dispensings(patient),
+        "questionnaires": questionnaires(patient),
         "courses": courses(patient),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "diary": ['

@@ -46,6 +46,7 @@ from .people import (
     diary_date_at,
     validate_time_zone,
 )
+from .questionnaires import ClinicLicence, PatientInstrument, QuestionnaireAnswer
 from .supply import Dispensing, DoseHold, Filler
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "AuditOutcome",
     "Channel",
     "Clinic",
+    "ClinicLicence",
     "ClinicalReview",
     "ClinicianNote",
     "Condition",
@@ -84,11 +86,13 @@ __all__ = [
     "Outcome",
     "PGICAnswer",
     "Patient",
+    "PatientInstrument",
     "PatientQuerySet",
     "PatientSummary",
     "Prescription",
     "PrescriptionQuerySet",
     "PushSubscription",
+    "QuestionnaireAnswer",
     "ReviewOutcome",
     "SendKind",
     "SendStatus",

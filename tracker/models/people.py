@@ -41,6 +41,15 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
 
 
+DEFAULT_CRISIS_TEXT = (
+    "If you are thinking about harming yourself or feel you cannot keep yourself safe, "
+    "call your local emergency number now (999 in the UK, 112 in Europe, 911 in the US) "
+    "or go to the nearest emergency department. You can also call your clinic, or a "
+    "crisis line such as Samaritans (116 123, UK) or 988 (US). Your clinic has been told "
+    "and will contact you."
+)
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
     # Staff pages show times in it, and the nightly re-evaluation runs in its night.
@@ -49,10 +58,17 @@ class Clinic(models.Model):
     )
     # How patients reach the clinic, printed on their emergency card (SPEC §13).
     contact = models.CharField(max_length=200, blank=True)
+    # Shown to a patient at once when PHQ-9 item 9 is above 0 (SPEC §14); empty: the
+    # product's default, which names emergency services.
+    crisis_text = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def crisis_words(self) -> str:
+        return self.crisis_text or DEFAULT_CRISIS_TEXT
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

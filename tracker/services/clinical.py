@@ -85,7 +85,7 @@ def record_review(
                 point=point,
                 outcome=outcome,
                 note=note,
-                snapshot=explain.snapshot(evaluation),
+                snapshot=explain.snapshot(evaluation) | {"questionnaires": _scores(patient)},
                 next_week=None if stopping else next_week,
                 recorded_by=by,
             )
@@ -135,6 +135,25 @@ def add_note(*, patient: Patient, text: str, by: User, ip: str | None = None) ->
     note = ClinicianNote.objects.create(patient=patient, author=by, text=text)
     audit.record(actor=by, action=AuditAction.ADD_NOTE, patient=patient, obj=note, ip=ip)
     return note
+
+
+def _scores(patient: Patient) -> list[dict[str, Any]]:
+    """The latest score of each questionnaire, with its change from baseline (SPEC §14), as
+    the review saw them."""
+    from .questionnaires import results
+
+    out = []
+    for key, found in results(patient).items():
+        last = found[-1]
+        out.append({
+            "instrument": key,
+            "occasion": last.answer.occasion,
+            "score": str(last.answer.score) if last.answer.score is not None else None,
+            "band": last.answer.band,
+            "change": str(last.change) if last.change is not None else None,
+            "meaningful": last.meaningful,
+        })  # fmt: skip
+    return out
 
 
 @transaction.atomic

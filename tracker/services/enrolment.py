@@ -18,4 +18,7 @@ def enrol(**fields: Any) -> Patient:
     patient = Patient.objects.create(**fields)
     values = PatientSummary.values_from(rule.Facts(outcome=patient.primary_outcome))
     patient.summary = PatientSummary.objects.create(patient=patient, **values)  # type: ignore[attr-defined]
+    from .questionnaires import set_default_bundle
+
+    set_default_bundle(patient)  # the condition's questionnaires (SPEC §14)
     return patient

@@ -30,3 +30,9 @@ def measured(day: Any) -> str:
     from ..tables.diary import measured as words
 
     return words(day)
+
+
+@register.filter
+def band(key: str) -> str:
+    """A questionnaire band's words: "moderately_severe" → "moderately severe"."""
+    return (key or "").replace("_", " ")

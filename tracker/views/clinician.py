@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, charts
+from .. import audit, charts, instruments
 from .. import panel as panel_query
 from ..access import HtmxHttpRequest, clinician_required
 from ..exports import diary_csv, fhir
@@ -30,13 +30,14 @@ from ..forms.clinician import (
     plan_errors,
 )
 from ..models import Alert, AuditAction, AuditOutcome, DailyEntry, Patient, ReviewOutcome, User
-from ..outcomes import clinic_outcomes
+from ..outcomes import clinic_outcomes, instrument_outcomes
 from ..response import side_effects
 from ..response.intervals import n_of_1
 from ..response.rule import NEXT_REVIEW_WEEK
 from ..security.client_ip import client_ip
 from ..services import clinical
 from ..services import plan as plan_service
+from ..services import questionnaires as questionnaire_service
 from ..services.status import plan_of
 from ..tables.sorting import Sorting, kept
 from ..treatment import course_history
@@ -166,6 +167,7 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
             days=days,
         ),
         "note_form": note_form,
+        "questionnaires": _questionnaires(patient, today),
         "trends": charts.trends(
             days, evaluation, charts.parse_range(request.GET.get("range")), plan=plan
         ),
@@ -326,6 +328,25 @@ def prescription(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpR
     return render(request, "clinician/prescription.html", context)
 
 
+def _questionnaires(patient: Patient, today: dt.date) -> list[dict[str, Any]]:
+    """Each instrument answered or asked: its scores with the change from baseline, and
+    the occasions due or missed (SPEC §14)."""
+    rows = questionnaire_service.completed(patient)
+    results = questionnaire_service.results(patient, rows)
+    found = questionnaire_service.occasions(
+        patient, today, answered={(r.instrument, r.occasion) for r in rows}
+    )
+    keys = list(dict.fromkeys([*results, *(o.instrument for o in found)]))
+    return [
+        {
+            "instrument": instruments.get(key),
+            "results": results.get(key, []),
+            "open": [o for o in found if o.instrument == key and o.state in ("due", "missed")],
+        }
+        for key in keys
+    ]
+
+
 def _as_date(value: Any, default: dt.date) -> dt.date:
     """A date kept from a posted form (text) or set by the view (a date)."""
     if isinstance(value, dt.date):
@@ -371,6 +392,10 @@ def summary(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespon
         "alerts": patient.alerts.open().order_by("priority", "-on", "kind", "id"),
         "last_review": patient.reviews.select_related("recorded_by").first(),
         "clinician": clinician,
+        "questionnaires": [
+            (instruments.get(key), found)
+            for key, found in questionnaire_service.results(patient).items()
+        ],
     }
     return render(request, "clinician/summary.html", context)
 
@@ -425,4 +450,9 @@ def outcomes(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
         "verdicts": [s.label for s in week6.overall.shares],
         "shares": [[round(s.share * 100, 1) for s in g.shares] for g in shown],
     }
-    return render(request, "clinician/outcomes.html", {"outcomes": found, "chart": chart})
+    context = {
+        "outcomes": found,
+        "chart": chart,
+        "instruments": instrument_outcomes(clinician.clinic),
+    }
+    return render(request, "clinician/outcomes.html", context)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, charts
+from .. import audit, charts, instruments
 from ..access import HtmxHttpRequest, patient_required
 from ..exports import diary_csv, patient_json
 from ..formatting import plain_number, short_day
@@ -33,6 +35,7 @@ from ..response.courses import LAPSE_DAYS
 from ..response.rule import week_number
 from ..security.client_ip import client_ip
 from ..services import diary as diary_service
+from ..services import questionnaires as questionnaire_service
 from ..services import reminders as reminder_service
 from ..services.status import plan_of
 
@@ -116,6 +119,14 @@ def _today_context(
         "gap_form": GapForm(initial={"after": evaluation.gap_question}),
         "form": form,
         "next_step": upcoming[0] if upcoming else None,
+        # Read once, and only where the page shows it (not in the diary form's htmx swap).
+        "questionnaires_due": functools.cache(
+            lambda: [
+                (o, instruments.get(o.instrument))
+                for o in questionnaire_service.occasions(patient, today)
+                if o.state == "due"
+            ]
+        ),
         "current": in_force(prescriptions, today),
         "sleep_choices": SLEEP_CHOICES,
         "pgic_form": PGICForm(),
@@ -214,10 +225,17 @@ def _initial(
         initial.update(
             dose_amount=plain_number(prescription.dose_amount or prescription.dose_mg),
             dose_unit=prescription.dose_unit if prescription.dose_amount else "mg",
-            dose_mg=plain_number(prescription.dose_mg),
+            dose_mg=tenths(prescription.dose_mg),
             time_taken=prescription.usual_time,
         )
     return initial
+
+
+def tenths(mg: Decimal) -> Decimal:
+    """A dose as people write it in the mg field: to 0.1 when that is exact (1.50 → 1.5,
+    3.00 → 3.0), else to 0.01 (0.75)."""
+    one = mg.quantize(Decimal("0.1"))
+    return one if one == mg else mg
 
 
 def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
