@@ -65,6 +65,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     # is sent back to Today with a message).
     "treatment": ("get", "/treatment/", PATIENTS),
     "plan": ("get", "/plan/", PATIENTS),
+    "export_questionnaires_csv": ("get", "/export/questionnaires.csv", PATIENTS),
     "questionnaire": ("get", "/questionnaires/phq-9/baseline/", PATIENTS),
     "gap_answer": ("post", "/treatment/gap/", {**PATIENTS, "patient": 302, "other_patient": 302}),
     # Everyone's settings; a patient's reminders and a clinician's alert emails (an empty
@@ -188,7 +189,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 72 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 73 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -211,6 +212,7 @@ METHODS |= {
     "clinician_outcomes": GET, "admin_reassign": POST, "treatment": BOTH, "gap_answer": POST,
     "clinician_confirm_stop": POST, "plan": BOTH, "clinician_plan": BOTH,
     "questionnaire": BOTH, "clinician_questionnaires": BOTH, "admin_questionnaires": BOTH,
+    "export_questionnaires_csv": GET,
 }  # fmt: skip
 
 

@@ -185,6 +185,10 @@ def test_the_review_point_asks_its_bundle_and_the_record_shows_the_change(
 def test_the_exports_carry_the_questionnaires(client, clinician, patient):
     client.force_login(patient.user)
     answer_all(client, values=(1, 1, 1, 1, 1, 1, 1, 1, 0))
+    csv_text = b"".join(client.get("/export/questionnaires.csv").streaming_content).decode()
+    header, row = csv_text.splitlines()
+    assert header.startswith("instrument,occasion") and row.startswith("phq-9,baseline,")
+    assert ",8,mild,1," in row and "phq9-9=0" in row
     data = json.loads(b"".join(client.get("/export/diary.json").streaming_content))
     (answer,) = data["questionnaires"]
     assert (answer["instrument"], answer["score"], answer["answers"]["phq9-1"]) == ("phq-9", "8", 1)
@@ -218,6 +222,18 @@ def test_the_import_keeps_the_answers(client, patient, clinic):
     assert list(moved.questionnaire_answers.values_list("instrument", "occasion", "score")) == [
         ("phq-9", "baseline", Decimal(9))
     ]
+
+
+def test_the_diary_reminder_says_a_questionnaire_waits_without_naming_it(patient):
+    from tracker.models import SendKind
+    from tracker.notifications.messages import compose
+
+    patient.reminders = True
+    patient.save()
+    row = Notification.objects.create(kind=SendKind.REMINDER, key="r1", recipient=patient.user,
+                                      for_date=patient.diary_today())  # fmt: skip
+    body = compose(row).body
+    assert "questionnaire from your clinic is waiting" in body and "PHQ" not in body
 
 
 def test_nothing_is_due_while_stopped(patient_client, patient):

@@ -34,6 +34,11 @@ urlpatterns = [
     path("treatment/gap/", treatment.gap_answer, name="gap_answer"),
     path("export/diary.csv", patient.export_csv, name="export_csv"),
     path("export/diary.json", patient.export_json, name="export_json"),
+    path(
+        "export/questionnaires.csv",
+        patient.export_questionnaires_csv,
+        name="export_questionnaires_csv",
+    ),
     path("settings/", accounts.settings_page, name="settings"),
     path("settings/reminders/", patient.reminders, name="reminder_settings"),
     path("settings/notifications/", clinician.notifications, name="clinician_notifications"),

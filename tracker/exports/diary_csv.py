@@ -77,3 +77,20 @@ def stream(patient: Patient) -> Iterator[str]:
 
 def filename(patient: Patient, kind: str = "csv") -> str:
     return f"ldn-diary-{patient.pk}-{dt.date.today().isoformat()}.{kind}"
+
+
+QUESTIONNAIRE_COLUMNS = ["instrument", "occasion", "due_on", "completed_on", "score", "band",
+                         "version", "answers"]  # fmt: skip
+
+
+def questionnaire_stream(patient: Patient) -> Iterator[str]:
+    """The patient's questionnaires as CSV (SPEC §14): a row per answer, its score and band,
+    and the answers item by item (linkId=score; …)."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(QUESTIONNAIRE_COLUMNS)
+    for a in patient.questionnaire_answers.order_by("due_on", "instrument", "id"):
+        answers = "; ".join(f"{k}={v}" for k, v in a.answers.items())
+        yield writer.writerow(
+            [cell(a.instrument), cell(a.occasion), cell(a.due_on), cell(a.completed_on),
+             cell(a.score), cell(a.band), str(a.version), cell(answers)]
+        )  # fmt: skip

@@ -71,6 +71,7 @@ def reminder(row: Notification) -> Message | None:
         "url": url,
         "stop_url": stop_url,
         "quiet_days": QUIET_DAYS if _quiet_for_three_days(patient, day) else 0,
+        "questionnaire_due": _questionnaire_due(patient),
     }
     return Message(
         subject=_("LDN Tracker: time for today's diary"),
@@ -81,6 +82,13 @@ def reminder(row: Notification) -> Message | None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def _questionnaire_due(patient: Patient) -> bool:
+    """A questionnaire is due (SPEC §14): said with the diary's reminder, never which."""
+    from ..services.questionnaires import occasions
+
+    return any(o.state == "due" for o in occasions(patient))
 
 
 def _quiet_for_three_days(patient: Patient, day: dt.date) -> bool:

@@ -408,6 +408,19 @@ def export_csv(request: HtmxHttpRequest, *, patient: Patient) -> StreamingHttpRe
 
 @require_GET
 @patient_required
+def export_questionnaires_csv(
+    request: HtmxHttpRequest, *, patient: Patient
+) -> StreamingHttpResponse:
+    """The patient's own questionnaire answers and scores as CSV (SPEC §14)."""
+    audit.record(
+        actor=patient.user, action=AuditAction.EXPORT_CSV, patient=patient, ip=client_ip(request)
+    )
+    name = diary_csv.filename(patient).replace("ldn-diary-", "ldn-questionnaires-")
+    return _download(diary_csv.questionnaire_stream(patient), "text/csv; charset=utf-8", name)
+
+
+@require_GET
+@patient_required
 def export_json(request: HtmxHttpRequest, *, patient: Patient) -> StreamingHttpResponse:
     """All of the patient's own data as JSON, every earlier version of each day included."""
     audit.record(
