@@ -65,17 +65,20 @@ def _values(answers: Answers, prefix: str, n: int) -> list[int | None]:
     return [answers.get(f"{prefix}-{i}") for i in range(1, n + 1)]
 
 
-def _prorated_sum(values: list[int | None], most_missing: int) -> tuple[Decimal | None, bool]:
+def _prorated_sum(
+    values: list[int | None], most_missing: int, *, whole: bool = True
+) -> tuple[Decimal | None, bool]:
     """The sum, with up to `most_missing` skipped items given the mean of the answered
-    ones (the PHQ Screeners' rule), rounded half up to a whole number; None beyond that."""
+    ones (the PHQ Screeners' rule), rounded half up to a whole number unless `whole` is
+    off; None beyond that."""
     given = [v for v in values if v is not None]
     missing = len(values) - len(given)
     if missing > most_missing or not given:
         return None, False
     if missing == 0:
         return Decimal(sum(given)), False
-    mean = Decimal(sum(given)) / Decimal(len(given))
-    return _whole(mean * len(values)), True
+    filled = Decimal(sum(given)) / Decimal(len(given)) * len(values)
+    return (_whole(filled) if whole else filled), True
 
 
 PHQ9_BANDS = ((Decimal(0), "minimal"), (Decimal(5), "mild"), (Decimal(10), "moderate"),
@@ -154,7 +157,7 @@ def fiqr(answers: Answers) -> Score:
     for name, numbers, divisor in FIQR_DOMAINS:
         values = [answers.get(f"fiqr-{i}") for i in numbers]
         answered += sum(v is not None for v in values)
-        summed, filled = _prorated_sum_exact(values, 1)
+        summed, filled = _prorated_sum(values, 1, whole=False)
         if summed is None:
             domains[name] = None
             scored = True  # at least one domain is missing: no total
@@ -165,16 +168,6 @@ def fiqr(answers: Answers) -> Score:
         prorated = prorated or filled
     value = None if scored else _two(total)
     return Score(value, band_of(value, FIQR_BANDS), answered, 21, prorated, detail=domains)
-
-
-def _prorated_sum_exact(values: list[int | None], most_missing: int) -> tuple[Decimal | None, bool]:
-    given = [v for v in values if v is not None]
-    missing = len(values) - len(given)
-    if missing > most_missing or not given:
-        return None, False
-    if missing == 0:
-        return Decimal(sum(given)), False
-    return Decimal(sum(given)) / len(given) * len(values), True
 
 
 def fss(answers: Answers) -> Score:

@@ -22,7 +22,6 @@ from ..models import (
     SendKind,
     User,
 )
-from ..models.diary import in_force
 from ..notifications.outbox import queue_many
 from ..response.days import Day
 from .status import plan_of, refresh_patient
@@ -127,10 +126,6 @@ def supply(
         else None
     )
     return SupplyView(estimate, dispensings, remind)
-
-
-def current_step(prescriptions: list[Prescription], today: dt.date) -> Prescription | None:
-    return in_force(prescriptions, today)
 
 
 # The local hours a supply reminder may go out in: not at night.

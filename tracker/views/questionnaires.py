@@ -95,7 +95,7 @@ def answer(request: HtmxHttpRequest, key: str, occasion: str, *, patient: Patien
         request,
         "patient/questionnaire.html",
         context,
-        status=400 if problem and request.method == "POST" and current else 200,
+        status=400 if problem else 200,
     )
 
 
