@@ -54,6 +54,13 @@ class Instrument:
     resource: dict[str, Any]  # the Questionnaire as in its file
 
     @property
+    def short(self) -> str:
+        """The name people use: "PHQ-9" of "Patient Health Questionnaire (PHQ-9)"."""
+        if self.title.endswith(")") and "(" in self.title:
+            return self.title[self.title.rindex("(") + 1 : -1]
+        return self.title
+
+    @property
     def needs_licence(self) -> bool:
         return self.licence == "clinic-licence"
 

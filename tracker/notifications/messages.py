@@ -86,7 +86,7 @@ def reminder(row: Notification) -> Message | None:
 
 def _questionnaire_due(patient: Patient) -> bool:
     """A questionnaire is due (SPEC §14): said with the diary's reminder, never which."""
-    from ..services.questionnaires import occasions
+    from ..instruments.due import occasions
 
     return any(o.state == "due" for o in occasions(patient))
 

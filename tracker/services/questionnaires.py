@@ -5,7 +5,6 @@ PHQ-9 item 9 raises at once."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils import timezone
 from .. import audit, instruments
 from ..alerts.rule import Kind, Priority
 from ..instruments import schedule, scoring
+from ..instruments.due import completed, occasions
 from ..models import (
     Alert,
     AuditAction,
@@ -58,35 +58,6 @@ def set_default_bundle(patient: Patient) -> None:
         [PatientInstrument(patient=patient, instrument=key, at_reviews=at) for key, at in chosen],
         ignore_conflicts=True,
     )
-
-
-def bundle(patient: Patient) -> list[schedule.Asked]:
-    return [
-        schedule.Asked(key, at, every)
-        for key, at, every in patient.instruments.values_list(
-            "instrument", "at_reviews", "every_weeks"
-        )
-        if key != "pgic"  # asked on Today from the review day by the response rule (§4)
-    ]
-
-
-def occasions(
-    patient: Patient,
-    today: dt.date | None = None,
-    answered: set[tuple[str, str]] | None = None,
-) -> list[schedule.Occasion]:
-    """Every occasion of the patient's bundle so far, with its state (two queries; one
-    when the caller has the completed answers' (instrument, occasion))."""
-    today = today or patient.diary_today()
-    summary = patient.summary  # type: ignore[attr-defined]
-    if answered is None:
-        answered = {(r.instrument, r.occasion) for r in completed(patient)}
-    return schedule.occasions(
-        bundle(patient), today=today, enrolled_on=patient.enrolled_on or today,
-        day_one=summary.day_one, course=max(summary.course, 1), review_on=summary.review_on,
-        review_point=summary.review_point or 1, review_week=summary.review_week,
-        stopped=summary.ended_on is not None, answered=answered,
-    )  # fmt: skip
 
 
 def open_occasion(patient: Patient, key: str, occasion: str) -> schedule.Occasion:
@@ -235,14 +206,6 @@ def results(
             meaningful = scoring.reaches_mid(row.instrument, baseline.score, row.score)  # type: ignore[arg-type]
         kept.append(Result(row, change, meaningful))
     return out
-
-
-def completed(patient: Patient) -> list[QuestionnaireAnswer]:
-    return list(
-        patient.questionnaire_answers.filter(status=QuestionnaireAnswer.Status.COMPLETED).order_by(
-            "instrument", "due_on", "id"
-        )
-    )
 
 
 @transaction.atomic
