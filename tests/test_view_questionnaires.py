@@ -268,3 +268,21 @@ def test_the_record_and_outcomes_stay_within_budget_with_many_answers(
         assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 200
     with django_assert_max_num_queries(11):
         assert client.get("/clinic/outcomes/").status_code == 200
+
+
+def test_patients_enrolled_before_the_questionnaires_get_their_bundle(clinic, clinician):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tracker.migrations.0025_bundles_for_existing_patients")
+    anxious = PatientFactory(user__clinic=clinic, clinician=clinician, condition="anxiety")
+    low = PatientFactory(user__clinic=clinic, clinician=clinician, condition="depression")
+    PatientInstrument.objects.all().delete()  # as they were before the questionnaires
+    migration.bundles(apps, None)
+    assert set(anxious.instruments.values_list("instrument", "at_reviews")) == {
+        ("phq-9", False), ("gad-7", True),
+    }  # fmt: skip
+    assert list(low.instruments.values_list("instrument", "at_reviews")) == [("phq-9", True)]
+    migration.bundles(apps, None)  # twice is once
+    assert PatientInstrument.objects.count() == 3
