@@ -68,6 +68,7 @@ def test_the_patients_pages(screen, patient):
     page.goto("/plan/")
     page.get_by_label("Amount (mg)").fill("")
     page.get_by_role("button", name="Record the supply").click()
+    page.get_by_text("Enter how much was dispensed.").wait_for()
     check(page, None, problems, "supply with errors")
     page.goto("/diary/")
     page.get_by_role("button", name="Save today").click()

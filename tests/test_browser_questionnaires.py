@@ -22,9 +22,12 @@ def test_a_baseline_phq9_in_twelve_taps_resumed_after_a_reload(page, patient):
     page.get_by_role("link", name="PHQ-9", exact=True).click()
     taps = 0
     for n in range(1, 10):
+        page.get_by_text(f"Question {n} of 9").wait_for()  # the tap's page has loaded
         if n == 5:  # a reload halfway: the questionnaire resumes at question 5
-            page.reload()
-        page.get_by_text(f"Question {n} of 9").wait_for()
+            page.reload(wait_until="load")
+            page.get_by_text(f"Question {n} of 9").wait_for()
+            page.goto("/questionnaires/phq-9/baseline/")  # opened afresh: the answers kept
+            page.get_by_text(f"Question {n} of 9").wait_for()
         page.get_by_role("button", name="Several days" if n < 9 else "Not at all").click()
         taps += 1
     page.get_by_role("button", name="Send my answers").click()
@@ -62,6 +65,7 @@ def test_the_questionnaire_pages_pass_axe(screen, patient, clinician, clinic_adm
     page.wait_for_url("**/diary/")
     check(page, "/questionnaires/phq-9/baseline/", problems)
     page.get_by_role("button", name="Not at all").click()
+    page.get_by_text("Question 2 of 9").wait_for()
     check(page, None, problems, "question 2")
     check(page, "/questionnaires/phq-9/baseline/?item=10", problems, "the send screen")
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
