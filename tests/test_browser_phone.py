@@ -24,6 +24,18 @@ def choose(page, legend: str, option: str) -> None:
     page.get_by_role("group", name=legend).get_by_text(option, exact=True).click()
 
 
+def normal_day(page) -> None:  # type: ignore[no-untyped-def]
+    """The five taps of an ordinary day, defaults kept, then Save: six in all."""
+    page.get_by_role("group", name="Quick choices for hours slept").get_by_role(
+        "button", name="7.5"
+    ).click()
+    choose(page, "How well did you sleep?", "Good")
+    choose(page, "Dreams", "Normal")
+    choose(page, "Pain, on average over the last 24 hours", "4")
+    choose(page, "Mood", "7")
+    page.get_by_role("button", name="Save today").click()
+
+
 def signed_in_phone(browser, live_server, viewport, **options):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=viewport, base_url=live_server.url, **options)
     page = context.new_page()
@@ -76,14 +88,7 @@ def test_a_normal_day_is_six_taps_and_no_typing(page, patient):
     """Defaults kept; sleep, quality, dreams, pain and mood set; then Save."""
     sign_in(page, "ada@example.org", PASSWORD)
     page.wait_for_url("**/diary/")
-    page.get_by_role("group", name="Quick choices for hours slept").get_by_role(
-        "button", name="7.5"
-    ).click()
-    choose(page, "How well did you sleep?", "Good")
-    choose(page, "Dreams", "Normal")
-    choose(page, "Pain, on average over the last 24 hours", "4")
-    choose(page, "Mood", "7")
-    page.get_by_role("button", name="Save today").click()
+    normal_day(page)
     page.get_by_role("heading", name="Saved for").wait_for()
     entry = DailyEntry.objects.get(patient=patient)
     assert (entry.sleep_hours, entry.sleep_quality, entry.pain, entry.mood, entry.dose_mg) == (
@@ -113,14 +118,7 @@ def test_a_liquid_patient_logs_a_normal_day_in_the_same_six_taps(page, patient):
     shown = page.locator("input[name=dose_amount]").input_value()
     assert shown == "3"
     assert "3 mL = 1.5 mg" in page.locator(".dose-details summary").inner_text()
-    page.get_by_role("group", name="Quick choices for hours slept").get_by_role(
-        "button", name="7.5"
-    ).click()
-    choose(page, "How well did you sleep?", "Good")
-    choose(page, "Dreams", "Normal")
-    choose(page, "Pain, on average over the last 24 hours", "4")
-    choose(page, "Mood", "7")
-    page.get_by_role("button", name="Save today").click()
+    normal_day(page)
     page.get_by_role("heading", name="Saved for").wait_for()
     assert "3 mL = 1.5 mg" in page.locator("#diary").inner_text()
     entry = DailyEntry.objects.get(patient=patient)

@@ -83,6 +83,8 @@ def test_a_measured_dose_is_stored_with_its_unit_and_the_exact_mg(patient_client
         ("liquid", "lots", "ml", "as a number"),
         ("liquid", "", "ml", "Enter the dose you took, in mL"),
         ("drops", "30", "drop", "between 0.1 and 12 mg"),  # 30 × 0.5 = 15 mg
+        ("liquid", "1e999999", "ml", "far more than a dose"),  # once a 500 in the preview
+        ("liquid", "99999", "ml", "far more than a dose"),
     ],
 )
 def test_an_amount_that_is_not_a_dose_is_explained_and_saves_nothing(

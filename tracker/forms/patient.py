@@ -38,6 +38,7 @@ from .fields import (
 )
 
 SLEEP_RANGE = _("Sleep must be between 0 and 24 hours.")
+MEASURED_MAX = Decimal(9999)  # the field's 6 digits, 2 of them decimal
 QUARTER_HOURS = _("Use quarter hours, e.g. 7, 7.25, 7.5 or 7.75.")
 
 
@@ -263,13 +264,16 @@ class DiaryForm(forms.Form):
     def dose_meaning(self) -> str:
         """What the amount in the form makes: "1.5 mL = 1.5 mg"."""
         value = self["dose_amount"].value()
-        try:
+        if self.unit == dosing.Unit.MG:
+            return ""
+        try:  # whatever was typed: 1e999999 is a number no dose can be (a 500 otherwise)
             amount = Decimal(str(value))
+            if not amount.is_finite() or not 0 < amount <= MEASURED_MAX:
+                return ""
+            mg = dosing.to_mg(amount, self.strength)
         except (ArithmeticError, ValueError):
             return ""
-        if not amount.is_finite() or amount <= 0 or self.unit == dosing.Unit.MG:
-            return ""
-        return f"{dosing.unit_words(amount, self.unit)} = {dosing.plain(dosing.to_mg(amount, self.strength))} mg"
+        return f"{dosing.unit_words(amount, self.unit)} = {dosing.plain(mg)} mg"
 
     def entry_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in DailyEntry.VALUE_FIELDS}

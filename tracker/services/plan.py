@@ -46,10 +46,9 @@ def hold_step(
         raise NothingToHold
     now = timezone.now()
     Prescription.objects.filter(pk__in=[rx.pk for rx in later]).update(replaced_at=now)
-    shift = dt.timedelta(days=days)
-    for rx in later:
-        rx.pk, rx.replaced_at, rx.created_at = None, None, now
-        rx.start_date += shift
+    moved = dosing.held([dosing.Step(rx.start_date, rx.dose_mg) for rx in later], today, days)
+    for rx, step in zip(later, moved, strict=True):
+        rx.pk, rx.replaced_at, rx.created_at, rx.start_date = None, None, now, step.start
     Prescription.objects.bulk_create(later)
     hold = DoseHold.objects.create(patient=patient, on=today, days=days, reason=reason, held_by=by)
     params = {"days": days, "reason": reason}
