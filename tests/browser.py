@@ -38,9 +38,28 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def track_requests(context: Any) -> set[Any]:
+    """The requests this context has sent and not yet had answered."""
+    pending: set[Any] = set()
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
+    return pending
+
+
+def settle(page: Any, pending: set[Any], timeout_ms: int = 5_000) -> None:
+    """Wait until every request the test's pages sent has its answer, so the live server is
+    not still writing (an offline diary sent on load, say) when the test database is flushed."""
+    waited = 0
+    while pending and waited < timeout_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    pending = track_requests(context)
     page = context.new_page()
     page.set_default_timeout(8_000)
     page.csp_errors = []
@@ -49,6 +68,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
         lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text),
     )
     yield page
+    settle(page, pending)
     context.close()
 
 
