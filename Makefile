@@ -1,5 +1,7 @@
 # Two commands do everything on a fresh clone: `make run` and `make test`.
 PYTHON ?= python3.12
+# make run PORT=8200: where the development server listens (links in emails follow it)
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
@@ -28,12 +30,13 @@ $(CHARTJS) $(AXE) &: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(CHARTJS) $(AXE)
 
-## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:8000 with a
+## run: install, migrate SQLite, load the demo clinic, serve on http://127.0.0.1:$(PORT) with a
 ## background worker and the schedule (deploy/supervisord-dev.conf: a process that dies is
 ## started again; Ctrl-C stops all three)
 # The development server uses the local Chart.js so the demo works offline; production
 # defaults to the CDN (CHARTJS_SOURCE=cdn).
 run: export CHARTJS_SOURCE ?= local
+run: export PORT := $(PORT)
 run: $(VENV)/.runtime $(CHARTJS)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

@@ -312,10 +312,11 @@ STORAGES = {
     },
 }
 
-# Where links in emails and pushes point (the worker has no request to read it from).
+# Where links in emails and pushes point (the worker has no request to read it from); in
+# development it follows `make run PORT=…`.
 SITE_URL = (
     env_str("DJANGO_SITE_URL")
-    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
+    or (f"http://127.0.0.1:{env_str('PORT') or '8000'}" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
 ).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"DJANGO_SITE_URL={SITE_URL!r} must start with https://.")

@@ -144,6 +144,12 @@ def test_the_clinic_admins_pages(screen, clinic_admin, patient):
     page.goto("/clinic-admin/invite/")
     page.get_by_role("button", name="Send invite").click()
     check(page, None, problems, "invite with errors")
+    page.get_by_label("Clinician", exact=True).check()
+    page.get_by_label("Email address").fill("newcomer@example.org")
+    page.get_by_label("First name").fill("Nia")
+    page.get_by_role("button", name="Send invite").click()
+    page.get_by_text("Invite sent to newcomer@example.org.").wait_for()
+    check(page, None, problems, "a message shown")  # issue 23: a flash message's list
     page.goto("/clinic-admin/")
     page.get_by_role("button", name="Deactivate Ada").first.click()
     page.get_by_role("heading", name="Deactivate Ada").wait_for()

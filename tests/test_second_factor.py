@@ -4,6 +4,8 @@ through the product's sign-in."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
@@ -128,3 +130,22 @@ def test_a_user_row_can_be_locked_with_its_clinic_loaded(clinician):
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=clinician.pk)
     assert locked.clinic == clinician.clinic
+
+
+def test_create_operator_makes_an_admin_account_that_sets_up_its_second_factor_first(
+    client, db, monkeypatch
+):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("OPERATOR_PASSWORD", PASSWORD)
+    call_command("create_operator", "Ops@Example.org", stdout=io.StringIO())
+    operator = User.objects.get(email="ops@example.org")
+    assert operator.is_superuser and operator.is_staff and operator.clinic_id is None
+    client.post("/accounts/login/", {"login": "ops@example.org", "password": PASSWORD})
+    assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_operator", "ops@example.org")
+    monkeypatch.setenv("OPERATOR_PASSWORD", "short")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_operator", "other@example.org")
+    assert not User.objects.filter(email="other@example.org").exists()

@@ -128,3 +128,13 @@ def test_loading_the_settings_writes_no_file_and_knows_nothing_of_tests(tmp_path
     assert sorted(p.name for p in root.iterdir()) == before
     assert "pytest" not in (root / "ldn_tracker" / "settings.py").read_text()
     assert os.environ["DJANGO_SETTINGS_MODULE"] == "tests.settings"  # the suite's own
+
+
+def test_links_in_development_follow_the_port_make_run_serves_on():
+    """`make run PORT=8200`: invite and reset links point at :8200 (issue 23)."""
+    shown = "from django.conf import settings; print(settings.SITE_URL)"
+    env = {"DJANGO_DEBUG": "true", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    result = production(shown, **env, PORT="8200")
+    assert result.stdout.strip() == "http://127.0.0.1:8200", result.stderr
+    result = production(shown, **env, PORT="8200", DJANGO_SITE_URL="https://ldn.example.org")
+    assert result.stdout.strip() == "https://ldn.example.org"
