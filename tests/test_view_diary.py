@@ -166,11 +166,27 @@ def test_a_date_older_than_seven_days_is_refused(patient_client, patient):
     assert DailyEntry.objects.count() == 1
 
 
-def test_opening_a_day_outside_the_window_is_not_found(patient_client, patient):
+def test_opening_a_day_outside_the_window_shows_today_and_says_why(patient_client, patient):
+    """Issue 23: an address or a typed Day outside the window is answered in the form."""
     today = patient.diary_today()
     for day in (today - dt.timedelta(days=8), today + dt.timedelta(days=2)):
-        assert patient_client.get(f"/diary/?date={day.isoformat()}").status_code == 404
-    assert patient_client.get("/diary/?date=2026-02-30").status_code == 404
+        response = patient_client.get(f"/diary/?date={day.isoformat()}")
+        assert response.status_code == 200
+        assert response.context["day"] == today
+        assert "You can log or change the last 7 days" in response.context["date_problem"]
+        assert 'id="date-problem"' in response.content.decode()
+    response = patient_client.get("/diary/?date=2026-02-30")
+    assert "That is not a date" in response.context["date_problem"]
+
+
+def test_a_typed_day_outside_the_window_keeps_the_form_and_says_why(patient_client, patient):
+    far = patient.diary_today() - dt.timedelta(days=30)
+    response = patient_client.get(f"/diary/?date={far.isoformat()}", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"  # what the patient has filled in stays
+    body = response.content.decode()
+    assert 'hx-swap-oob="true"' in body and "You can log or change the last 7 days" in body
+    assert "diary-form" not in body
 
 
 def test_opening_a_logged_day_shows_its_entry_for_editing(patient_client, patient):
@@ -205,10 +221,11 @@ def test_saving_an_unchanged_form_makes_no_new_version(patient_client, patient):
 
 def test_a_second_entry_for_the_same_day_is_never_a_second_row(patient_client, patient):
     day = patient.diary_today()
-    post(patient_client, valid_form_data(day, pain="5"))
+    post(patient_client, valid_form_data(day, pain="5", sleep_hours="7.5"))
     response = post(patient_client, valid_form_data(day, pain="9"))
     assert response.status_code == 200
     assert "saved elsewhere" in response.context["form"].errors["date"][0]
+    assert "sleep 7.5 h" in response.context["form"].errors["date"][0]  # not 7.50
     entry = DailyEntry.objects.get(patient=patient)
     assert entry.pain == 5
     # The form now carries the saved version: saving again deliberately replaces it.
@@ -299,3 +316,23 @@ def test_a_saved_day_is_audited_with_the_address_it_came_from(patient_client, pa
     post(patient_client, valid_form_data(patient.diary_today()))
     event = AuditEvent.objects.get(action="save_entry")
     assert (event.actor, event.patient, event.ip) == (patient.user, patient, "127.0.0.1")
+
+
+def test_after_midnight_today_says_once_why_it_is_still_yesterday(patient_client, patient):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    london = ZoneInfo("Europe/London")
+    with time_machine.travel(dt.datetime(2026, 12, 2, 1, 10, tzinfo=london), tick=False):
+        body = patient_client.get("/diary/").content.decode()
+        assert body.count("It is after midnight, but your diary") == 1
+        assert "this is still Tuesday 1 December" in body
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=london), tick=False):
+        assert "It is after midnight" not in patient_client.get("/diary/").content.decode()
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+    assert client.get(response["Location"]).status_code == 200

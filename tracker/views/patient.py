@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +48,17 @@ SLEEP_CHOICES = ["5", "6", "6.5", "7", "7.5", "8", "9"]  # a tap for most nights
 def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """Today's diary, or with ?date= one of the last 7 days; htmx swaps the #diary partial."""
     earliest, latest = patient.editable_days()
-    day = _requested_day(request.GET.get("date"), patient.diary_today(), earliest, latest)
+    day, date_problem = _requested_day(
+        request.GET.get("date"), patient.diary_today(), earliest, latest
+    )
+    if date_problem and request.htmx:
+        # The Day field asked for a day that cannot be opened: what was typed stays, the
+        # reason appears beside the field (issue 23), nothing else is swapped.
+        response = render(
+            request, "patient/diary.html#date-problem", {"date_problem": date_problem}
+        )
+        response["HX-Reswap"] = "none"
+        return response
     entries = DailyEntry.objects.for_patient(patient)
     saved = existing = evaluation = None
     prescriptions = list(patient.prescriptions.active())  # the plan, read once
@@ -89,6 +99,7 @@ def diary(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     ) | {
         "saved": saved,
         "existing": existing,
+        "date_problem": date_problem,
     }
     template = "patient/diary.html" + ("#diary" if request.htmx else "")
     return render(request, template, context)
@@ -115,6 +126,8 @@ def _today_context(
         "stop_advice": lambda: diary_service.stop_advice_due(patient),
         "day": day,
         "is_today": day == today,
+        # After midnight, before the day boundary: Today is still yesterday (SPEC §3).
+        "before_boundary": patient.calendar_today() != today,
         "evaluation": evaluation,
         "gap_form": GapForm(initial={"after": evaluation.gap_question}),
         "form": form,
@@ -195,16 +208,19 @@ def _stop_known_at(patient: Patient, evaluation: Any) -> dt.datetime:
 
 def _requested_day(
     raw: str | None, default: dt.date, earliest: dt.date, latest: dt.date
-) -> dt.date:
+) -> tuple[dt.date, str]:
+    """The day ?date= opens, or the diary's day and why the asked-for one cannot be."""
     if not raw:
-        return default
+        return default, ""
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise Http404(_("That is not a date.")) from None
+        return default, _("That is not a date: choose a day in the last week.")
     if not earliest <= day <= latest:
-        raise Http404(_("Only the last 7 days can be logged or changed."))
-    return day
+        return default, _(
+            "You can log or change the last 7 days, from %(earliest)s to %(latest)s."
+        ) % {"earliest": short_day(earliest), "latest": short_day(default)}
+    return day, ""
 
 
 def _initial(
@@ -249,7 +265,7 @@ def _explain_conflict(form: DiaryForm, current: DailyEntry) -> None:
             "This day was saved elsewhere after you opened this page (pain %(pain)s, mood "
             "%(mood)s, sleep %(sleep)s h). Nothing was changed: check your answers and save "
             "again to replace it."
-        ) % {"pain": current.pain, "mood": current.mood, "sleep": f"{current.sleep_hours:g}"}
+        ) % {"pain": current.pain, "mood": current.mood, "sleep": plain_number(current.sleep_hours)}
     else:
         message = _("This day has no saved entry yet. Nothing was changed: save again to add it.")
     form.add_error("date", message)
