@@ -74,6 +74,17 @@ def test_no_patient_page_is_wider_than_the_phone(browser, live_server, patient, 
 
 
 @pytest.mark.parametrize("viewport", PHONES, ids=lambda v: f"{v['width']}px")
+def test_a_0_to_10_scale_is_one_row_of_tappable_buttons(browser, live_server, patient, viewport):
+    context, page = signed_in_phone(browser, live_server, viewport)
+    labels = page.locator("fieldset.field--pain .choices label")
+    boxes = [labels.nth(0).bounding_box(), labels.nth(10).bounding_box()]
+    assert labels.count() == 11
+    assert boxes[0] and boxes[1] and boxes[0]["y"] == boxes[1]["y"]  # one row
+    assert min(b["width"] for b in boxes) >= 24 and min(b["height"] for b in boxes) >= 44
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", PHONES, ids=lambda v: f"{v['width']}px")
 def test_the_first_question_is_on_the_first_screen(browser, live_server, patient, viewport):
     context, page = signed_in_phone(browser, live_server, viewport)
     first = page.get_by_role("group", name="Did you take your LDN dose?")

@@ -72,3 +72,15 @@ def test_the_answer_is_audited_with_the_address_it_came_from(patient_client, pat
     diary_until_review(patient)
     patient_client.post("/review-question/", {"value": "3"}, REMOTE_ADDR="192.0.2.7")
     assert AuditEvent.objects.get(action="answer_pgic").ip == "192.0.2.7"
+
+
+def test_the_due_question_is_one_line_and_the_thank_you_is_not_kept(patient_client, patient):
+    """Issue 23: the question is closed until opened; the thank-you goes with the answer."""
+    diary_until_review(patient)
+    html = patient_client.get("/diary/").content.decode()
+    assert '<details class="card pgic">' in html and "Answer now" in html
+    answered = patient_client.post(
+        "/review-question/", {"value": "3"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Thank you. You said you feel" in answered
+    assert "Thank you. You said" not in patient_client.get("/diary/").content.decode()

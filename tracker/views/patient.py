@@ -287,10 +287,12 @@ def pgic(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
             )
         else:
             if not request.htmx:
+                messages.success(request, _("Thank you: your clinician will see your answer."))
                 return redirect("diary")
             form = PGICForm()
     if request.htmx:
-        context = {"evaluation": patient.status(), "pgic_form": form}
+        # The thank-you is for now: later visits to Today do not carry it (issue 23).
+        context = {"evaluation": patient.status(), "pgic_form": form, "pgic_thanks": True}
         return render(request, "patient/diary.html#pgic", context)
     # Without JavaScript the answer comes back on the whole Today page, message in place.
     today = patient.diary_today()
