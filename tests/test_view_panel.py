@@ -271,3 +271,11 @@ def test_the_stored_four_weeks_move_on_with_the_days_not_logged(gap, expected):
     until = dt.date(2026, 3, 1)
     assert _spark(list(range(28)), until, until + dt.timedelta(days=gap)) == expected
     assert _spark([], None, until) == [None] * 28
+
+
+def test_a_new_clinician_with_no_patients_is_told_how_they_arrive(client, other_clinician):
+    login(client, other_clinician)
+    html = client.get("/clinic/").content.decode()
+    assert "No patients assigned to you yet" in html
+    assert "No patients match" not in html
+    assert "No patients match" in client.get("/clinic/?q=zz").content.decode()
