@@ -380,3 +380,23 @@ def test_a_bad_clinician_to_move_to_asks_again_and_changes_nothing(
     clinician.refresh_from_db()
     patient.refresh_from_db()
     assert clinician.is_active and patient.clinician == clinician
+
+
+def test_the_audit_log_names_the_diary_day_and_the_invitee(admin_client, clinic_admin, patient):
+    """Issue 23: "diary day Tue 1 Dec 2026", "invite to …", never "daily entry 684"."""
+    from django.test import Client
+
+    from .factories import login, valid_form_data
+
+    patient_client = Client()
+    login(patient_client, patient.user)
+    patient_client.post("/diary/", valid_form_data(patient.diary_today()))
+    from tracker.services import invites
+
+    invites.invite(
+        clinic=clinic_admin.clinic, by=clinic_admin, email="nia@example.org", role="clinician",
+        first_name="Nia", last_name="",
+    )  # fmt: skip
+    html = admin_client.get("/clinic-admin/audit/").content.decode()
+    assert "(diary day " in html and "daily entry" not in html
+    assert "(invite to nia@example.org)" in html

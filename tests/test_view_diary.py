@@ -336,3 +336,15 @@ def test_the_browsers_favicon_request_finds_the_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith(".svg")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_after_midnight_the_day_picker_offers_the_diarys_days(patient_client, patient):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    at = dt.datetime(2026, 12, 2, 1, 10, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(at, tick=False):
+        form = patient_client.get("/diary/").context["form"]
+        assert form.fields["date"].widget.attrs["max"] == "2026-12-01"
+        assert form.fields["date"].widget.attrs["min"] == "2026-11-24"

@@ -24,6 +24,7 @@ from ..models import (
     Dreams,
     Prescription,
 )
+from ..models.people import EDITABLE_DAYS
 from ..response.explain import PGIC_CHOICES
 from .fields import (
     FiniteDecimalField,
@@ -169,7 +170,10 @@ class DiaryForm(forms.Form):
         # kept, and starts a new course.
         self.asks_dose = asks_dose
         self.fields["dose_taken"].required = asks_dose
-        self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+        # The picker offers the diary's days (issue 23): after midnight, before the day
+        # boundary, today's calendar date is not offered though a save of it is accepted.
+        diary_day = min(latest, earliest + dt.timedelta(days=EDITABLE_DAYS))
+        self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=diary_day.isoformat())
         # A browser would cut a longer note short without a word: the server says so instead.
         self.fields["note"].widget.attrs.pop("maxlength", None)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import clinic_admin_required
+from ..formatting import short_day
 from ..forms.clinic_admin import (
     ACCOUNT_SORTS,
     AccountFilters,
@@ -22,7 +23,17 @@ from ..forms.clinic_admin import (
     InviteForm,
     ReassignForm,
 )
-from ..models import AuditEvent, Invite, Notification, Patient, SendKind, SendStatus, User
+from ..models import (
+    AuditEvent,
+    ClinicalReview,
+    DailyEntry,
+    Invite,
+    Notification,
+    Patient,
+    SendKind,
+    SendStatus,
+    User,
+)
 from ..security.client_ip import client_ip
 from ..services import accounts, invites
 from ..tables.sorting import Sorting, kept
@@ -236,10 +247,41 @@ def audit_log(request: HttpRequest, *, admin: User) -> HttpResponse:
         if data["until"]:
             events = events.filter(at__date__lte=data["until"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    _describe(list(page), admin)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     return render(request, "clinic_admin/audit.html", context)
+
+
+def _describe(events: list[AuditEvent], admin: User) -> None:
+    """Name what each event was about in the admin's words (issue 23): the diary day, the
+    invitee, the review point; not "daily entry 684". One query per kind on the page, each
+    kept to the admin's clinic."""
+
+    def ids(kind: str) -> set[int]:
+        return {int(e.object_id) for e in events if e.object_type == kind and e.object_id.isdigit()}
+
+    words: dict[tuple[str, str], str] = {}
+    for entry in DailyEntry.objects.filter(
+        pk__in=ids("dailyentry"), patient__user__clinic=admin.clinic
+    ).only("pk", "date"):
+        words["dailyentry", str(entry.pk)] = _("diary day %(day)s") % {
+            "day": short_day(entry.date, year=True)
+        }
+    for invite in Invite.objects.filter(pk__in=ids("invite"), clinic=admin.clinic).only(
+        "pk", "email"
+    ):
+        words["invite", str(invite.pk)] = _("invite to %(email)s") % {"email": invite.email}
+    for review in ClinicalReview.objects.filter(
+        pk__in=ids("clinicalreview"), patient__user__clinic=admin.clinic
+    ).only("pk", "point", "course"):
+        words["clinicalreview", str(review.pk)] = _("review point %(point)s, course %(course)s") % {
+            "point": review.point,
+            "course": review.course,
+        }
+    for event in events:
+        event.described = words.get((event.object_type, event.object_id), event.object_label)  # type: ignore[attr-defined]
 
 
 @require_GET
