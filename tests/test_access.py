@@ -101,6 +101,11 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     # An empty note is refused with a message (200); nothing is saved.
     "clinician_add_note": ("post", "/clinic/patients/{patient}/notes/", ASSIGNED_ONLY),
+    # Acknowledging all of one kind (none open for this patient: back to the record).
+    "clinician_acknowledge_kind": (
+        "post", "/clinic/patients/{patient}/alerts/acknowledge/",
+        {**ASSIGNED_ONLY, "clinician": 302},
+    ),
     "clinician_acknowledge": (
         "post",
         "/clinic/alerts/{alert}/acknowledge/",
@@ -189,7 +194,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 73 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 74 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -202,7 +207,7 @@ METHODS |= {
     "home": GET, "accept_invite": BOTH, "diary": BOTH, "history": GET, "trends": GET,
     "pgic": POST, "clinician_panel": GET, "clinician_record": GET, "clinician_add_note": POST,
     "clinician_review": BOTH, "clinician_prescription": BOTH, "clinician_summary": GET,
-    "clinician_acknowledge": POST, "admin_accounts": GET, "admin_invite": BOTH,
+    "clinician_acknowledge": POST, "clinician_acknowledge_kind": POST, "admin_accounts": GET, "admin_invite": BOTH,
     "admin_audit": GET, "admin_resend": POST, "admin_revoke": POST, "admin_set_active": POST,
     "admin_assign": POST, "settings": GET, "reminder_settings": POST,
     "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,

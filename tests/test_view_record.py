@@ -152,3 +152,29 @@ def test_without_javascript_an_empty_note_comes_back_on_the_whole_record(
     assert html.startswith("<!doctype html>")
     assert "Response evaluation" in html and 'id="id_text_error"' in html
     assert not ClinicianNote.objects.exists()
+
+
+def test_all_open_alerts_of_one_kind_are_acknowledged_at_once(client, clinician, patient):
+    """Issue 23: several open alerts of a kind are one click, each kept with who and when."""
+    today = patient.diary_today()
+    for back in (1, 3, 5):
+        EntryFactory(
+            patient=patient, date=today - dt.timedelta(days=back), opioid_taken=True,
+            opioid_name="tramadol",
+        )  # fmt: skip
+    refresh_patient(patient)
+    opioid = Alert.objects.filter(patient=patient, kind="opioid")
+    assert opioid.count() == 3
+    login(client, clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert "Acknowledge all 3" in html
+    response = client.post(f"/clinic/patients/{patient.pk}/alerts/acknowledge/", {"kind": "opioid"})
+    assert response.status_code == 302
+    assert not opioid.filter(acknowledged_at__isnull=True).exists()
+    assert set(opioid.values_list("acknowledged_by", flat=True)) == {clinician.pk}
+    assert AuditEvent.objects.filter(action="acknowledge_alert", object_type="alert").count() == 3
+    page = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert "3 alerts acknowledged." in page and "Acknowledge all" not in page
+    bad = client.post(f"/clinic/patients/{patient.pk}/alerts/acknowledge/", {"kind": "nope"})
+    assert bad.status_code == 302
+    assert "Choose which kind" in client.get(bad["Location"]).content.decode()

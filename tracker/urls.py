@@ -53,6 +53,11 @@ urlpatterns = [
     path("clinic/outcomes/", clinician.outcomes, name="clinician_outcomes"),
     path("clinic/patients/<int:pk>/", clinician.record, name="clinician_record"),
     path("clinic/patients/<int:pk>/notes/", clinician.add_note, name="clinician_add_note"),
+    path(
+        "clinic/patients/<int:pk>/alerts/acknowledge/",
+        clinician.acknowledge_kind,
+        name="clinician_acknowledge_kind",
+    ),
     path("clinic/patients/<int:pk>/review/", clinician.record_review, name="clinician_review"),
     path(
         "clinic/patients/<int:pk>/prescription/",

@@ -47,6 +47,28 @@ def acknowledge_alert(*, alert: Alert, by: User, ip: str | None = None) -> bool:
     return bool(done)
 
 
+@transaction.atomic
+def acknowledge_kind(*, patient: Patient, kind: str, by: User, ip: str | None = None) -> int:
+    """Mark every open alert of one kind for `patient` seen by `by` (issue 23: four open
+    "Not logging" alerts are one click); each keeps its own audit event. How many it was."""
+    open_ones = list(
+        Alert.objects.select_for_update().filter(
+            patient=patient, kind=kind, acknowledged_at__isnull=True
+        )
+    )
+    if not open_ones:
+        return 0
+    Alert.objects.filter(pk__in=[a.pk for a in open_ones]).update(
+        acknowledged_at=timezone.now(), acknowledged_by=by
+    )
+    store_alert_counts(patient.pk)
+    for alert in open_ones:
+        audit.record(
+            actor=by, action=AuditAction.ACKNOWLEDGE_ALERT, patient=patient, obj=alert, ip=ip
+        )
+    return len(open_ones)
+
+
 class ReviewNotRecorded(Exception):
     """Why a review could not be recorded, in words for the clinician."""
 

@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, charts, instruments
 from .. import panel as panel_query
 from ..access import HtmxHttpRequest, clinician_required
+from ..alerts.rule import Kind
 from ..exports import diary_csv, fhir
 from ..forms.clinician import (
     NoteForm,
@@ -150,6 +152,7 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         "window_interval": during,
         "urgent_alerts": urgent,
         "alerts": [a for a in alerts if a not in urgent],
+        "open_by_kind": _open_by_kind(alerts),
         # The last 8 weeks from the diary already loaded, newest first (no second query).
         "entries": [d for d in reversed(days) if first <= d.date <= today],
         "notes": patient.clinician_notes.select_related("author"),
@@ -192,6 +195,41 @@ def acknowledge(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRe
     if request.htmx:
         return render(request, "clinician/record.html#alert", {"alert": alert})
     return redirect(f"{reverse('clinician_record', args=[alert.patient_id])}#alerts")
+
+
+def _open_by_kind(alerts: list[Alert]) -> list[tuple[str, str, int]]:
+    """(kind, its label, how many) for each kind with more than one open alert: one click
+    acknowledges them all."""
+    counts: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        if alert.acknowledged_at is None:
+            counts.setdefault(alert.kind, []).append(alert)
+    return [
+        (kind, ones[0].get_kind_display(), len(ones))
+        for kind, ones in counts.items()
+        if len(ones) > 1
+    ]
+
+
+@require_POST
+@clinician_required
+def acknowledge_kind(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
+    """Acknowledge all the open alerts of one kind for a patient at once."""
+    patient = _patient(request, clinician, pk, AuditAction.ACKNOWLEDGE_ALERT)
+    kind = request.POST.get("kind", "")
+    done = 0
+    if kind not in {k.value for k in Kind}:
+        messages.error(request, _("Choose which kind of alert to acknowledge."))
+    else:
+        done = clinical.acknowledge_kind(
+            patient=patient, kind=kind, by=clinician, ip=client_ip(request)
+        )
+    if done:
+        messages.success(
+            request,
+            ngettext("%(n)s alert acknowledged.", "%(n)s alerts acknowledged.", done) % {"n": done},
+        )
+    return redirect(f"{reverse('clinician_record', args=[patient.pk])}#alerts")
 
 
 @require_POST
