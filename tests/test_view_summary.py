@@ -49,3 +49,17 @@ def test_the_summary_shows_the_dose_in_force_not_a_planned_step(client, clinicia
     html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
     assert "<strong>1.5 mg</strong>" in html
     assert "(planned)" in html
+
+
+def test_the_summary_prints_the_real_date_and_time_in_the_clinics_zone(client, clinician, patient):
+    """Issue 23: at 01:17 on 2 Dec it said "printed 1 Dec" (the diary day)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    login(client, clinician)
+    at = dt.datetime(2026, 12, 2, 1, 17, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(at, tick=False):
+        html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
+    assert "printed 2 Dec 2026, 01:17 by" in html
