@@ -35,27 +35,22 @@ from .status import refresh_patient, store_alert_counts
 @transaction.atomic
 def acknowledge_alert(*, alert: Alert, by: User, ip: str | None = None) -> bool:
     """Mark `alert` seen by `by`; False when someone had already acknowledged it."""
-    done = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now(), acknowledged_by=by
-    )
+    done = _acknowledge(Alert.objects.filter(pk=alert.pk), alert.patient, by=by, ip=ip)
     alert.refresh_from_db()
-    if done:
-        store_alert_counts(alert.patient_id)
-        audit.record(
-            actor=by, action=AuditAction.ACKNOWLEDGE_ALERT, patient=alert.patient, obj=alert, ip=ip
-        )
     return bool(done)
 
 
-@transaction.atomic
 def acknowledge_kind(*, patient: Patient, kind: str, by: User, ip: str | None = None) -> int:
     """Mark every open alert of one kind for `patient` seen by `by` (issue 23: four open
-    "Not logging" alerts are one click); each keeps its own audit event. How many it was."""
-    open_ones = list(
-        Alert.objects.select_for_update().filter(
-            patient=patient, kind=kind, acknowledged_at__isnull=True
-        )
-    )
+    "Not logging" alerts are one click). How many it was."""
+    return _acknowledge(patient.alerts.filter(kind=kind), patient, by=by, ip=ip)
+
+
+@transaction.atomic
+def _acknowledge(alerts: Any, patient: Patient, *, by: User, ip: str | None) -> int:
+    """The open ones of `alerts` (all `patient`'s), locked so two clinicians acknowledging at
+    once record one of them; each keeps its who, when and audit event."""
+    open_ones = list(alerts.select_for_update().filter(acknowledged_at__isnull=True))
     if not open_ones:
         return 0
     Alert.objects.filter(pk__in=[a.pk for a in open_ones]).update(
