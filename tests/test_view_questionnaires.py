@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from tracker.models import (
     Alert,
@@ -39,6 +40,18 @@ def test_a_new_patient_gets_their_conditions_bundle(clinic, clinician):
     ClinicLicence.objects.create(clinic=clinic, instrument="fiqr", holder="Riverside")
     fibro = PatientFactory(user__clinic=clinic, clinician=clinician, condition="fibromyalgia")
     assert set(fibro.instruments.values_list("instrument", flat=True)) == {"phq-9", "fiqr"}
+
+
+def test_enrolled_after_midnight_before_the_day_boundary_the_baseline_opens_at_once(
+    clinic, clinician, client
+):
+    """At 01:30 in London the diary day is still yesterday: enrolled then, the patient
+    answers their baseline there and then (was dated tomorrow: a 404 until 04:00)."""
+    with time_machine.travel(dt.datetime(2026, 12, 3, 1, 30, tzinfo=dt.UTC), tick=False):
+        late = PatientFactory(user__clinic=clinic, clinician=clinician)
+        assert late.enrolled_on == dt.date(2026, 12, 2) == late.diary_today()
+        login(client, late.user)
+        assert client.get(URL).status_code == 200
 
 
 def test_today_shows_the_baseline_questionnaire_due(patient_client, patient):
