@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -298,6 +299,8 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATIC_PLAIN = env_bool("DJANGO_STATIC_PLAIN", default=DEBUG)
 WHITENOISE_USE_FINDERS = STATIC_PLAIN
 WHITENOISE_AUTOREFRESH = STATIC_PLAIN
+# Source maps are for a developer's tools, never a phone: not compressed at every deploy.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Flash messages live in the session (its cookie is __Host- in production), not in a
 # cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -402,8 +405,12 @@ CHARTJS_SOURCE = env_str("CHARTJS_SOURCE", "cdn")
 if CHARTJS_SOURCE not in ("cdn", "local"):
     raise ImproperlyConfigured(f"CHARTJS_SOURCE={CHARTJS_SOURCE!r}: use cdn or local.")
 CHARTJS_LOCAL_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
-if CHARTJS_LOCAL_DIR.is_dir():
-    STATICFILES_DIRS.append(("vendor/chart.js", CHARTJS_LOCAL_DIR))
+# Only the file the pages load, served as static/vendor/chart.js/chart.umd.min.js.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tracker.staticfinders.ChartJsFinder",
+]
 
 # A strict policy: no inline script or style anywhere; scripts only from here, with a nonce.
 SECURE_CSP = {

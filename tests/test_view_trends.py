@@ -99,3 +99,13 @@ def test_the_local_copy_is_the_pinned_version_the_integrity_hash_names():
     digest = base64.b64encode(hashlib.sha384(local.read_bytes()).digest()).decode()
     assert f"sha384-{digest}" == settings.CHARTJS_INTEGRITY
     assert f"@{settings.CHARTJS_VERSION}/" in settings.CHARTJS_CDN_URL
+
+
+def test_static_files_hold_the_one_chart_js_file_the_pages_load_not_its_whole_package():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/chart.js/chart.umd.min.js").endswith("dist/chart.umd.min.js")
+    assert not finders.find("vendor/chart.js/chart.cjs")  # 6 MB of the npm package stays out
+    listed = {path for finder in finders.get_finders() for path, _ in finder.list([])}
+    assert {p for p in listed if "chart" in p} >= {"chart.umd.min.js", "chart.umd.min.js.map"}
+    assert not any(p.endswith(".cjs") or p.endswith(".d.ts") for p in listed)
