@@ -62,3 +62,29 @@ def test_history_stays_within_its_query_budget(
     with django_assert_max_num_queries(8):
         response = patient_client.get("/history/")
     assert response.context["logged"] == min(days, 56)
+
+
+def test_a_changed_day_shows_each_version_who_and_what(patient_client, patient, clinician):
+    from tracker.services.diary import save_entry
+
+    today = patient.diary_today()
+    entry = EntryFactory(patient=patient, date=today, pain=6, note="", updated_by=patient.user)
+    values = {name: getattr(entry, name) for name in DailyEntry.VALUE_FIELDS}
+    save_entry(patient=patient, day=today, values={**values, "pain": 4}, version=1, by=patient.user)
+    save_entry(patient=patient, day=today, values={**values, "pain": 4, "note": "Typo fixed"},
+               version=2, by=clinician)  # fmt: skip
+    html = patient_client.get("/history/").content.decode()
+    versions = html[html.index('<details class="versions">') :]
+    versions = versions[: versions.index("</details>")]
+    assert "Changed 2 times" in versions
+    assert versions.index("Now") < versions.index("Version 2") < versions.index("Version 1")
+    assert "changed by\n        Chidi Okafor" in versions or "Chidi Okafor" in versions
+    assert "Pain: <del>6</del> → <ins>4</ins>" in versions
+    assert "Note: <del>–</del> → <ins>Typo fixed</ins>" in versions
+    assert "logged by" in versions and "you" in versions
+    assert html.count('<details class="versions">') == 1  # only the changed day
+
+
+def test_no_day_changed_costs_no_query_and_shows_nothing(patient_client, patient):
+    EntryFactory(patient=patient)
+    assert "versions" not in patient_client.get("/history/").content.decode().split("<main")[1]

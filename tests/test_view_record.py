@@ -178,3 +178,19 @@ def test_all_open_alerts_of_one_kind_are_acknowledged_at_once(client, clinician,
     bad = client.post(f"/clinic/patients/{patient.pk}/alerts/acknowledge/", {"kind": "nope"})
     assert bad.status_code == 302
     assert "Choose which kind" in client.get(bad["Location"]).content.decode()
+
+
+def test_the_record_shows_a_changed_days_versions(client, clinician, patient, other_clinician):
+    from tracker.services.diary import save_entry
+
+    today = patient.diary_today()
+    entry = EntryFactory(patient=patient, date=today, pain=6, updated_by=patient.user)
+    values = {name: getattr(entry, name) for name in DailyEntry.VALUE_FIELDS}
+    save_entry(patient=patient, day=today, values={**values, "pain": 3}, version=1, by=patient.user)
+    login(client, clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    part = html[html.index('id="changed-days"') :]
+    assert "Changed once" in part and "the patient" in part
+    assert "Pain: <del>6</del> → <ins>3</ins>" in part
+    login(client, other_clinician)  # not their patient: nothing of it
+    assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 404

@@ -42,12 +42,13 @@ class Day:
     # What was measured (SPEC §3a): 1.5 mL, 2 drops. The rules read only `dose_mg`.
     dose_amount: Decimal | None = None
     dose_unit: str = ""
+    version: int = 1  # above 1: changed after it was logged (its versions are shown)
 
     FIELDS = (
         "date", "dose_taken", "dose_mg", "pain", "mood", "fatigue", "headache",
         "sleep_quality", "dreams", "opioid_taken", "opioid_name", "liver_signs",
         "time_taken", "sleep_hours", "nausea", "irritability", "nightmare_woke", "note",
-        "dose_amount", "dose_unit",
+        "dose_amount", "dose_unit", "version",
     )  # fmt: skip
 
     @property

@@ -126,13 +126,17 @@ def _history_action(row: dict[str, Any], w: Words) -> str:
 
 
 def _history_note(row: dict[str, Any], w: Words) -> str:
-    day = row["entry"]
-    if day is None or not day.note:
-        return ""
-    return (
-        f'<tr class="note-row"><td colspan="{w["width"]}" data-label="{w["note"]}">'
-        f"{escape(day.note)}</td></tr>"
-    )
+    """The rows under a day: its note, and its versions when it was changed (made by the
+    view from components/versions.html)."""
+    day, out = row["entry"], ""
+    if day is not None and day.note:
+        out = (
+            f'<tr class="note-row"><td colspan="{w["width"]}" data-label="{w["note"]}">'
+            f"{escape(day.note)}</td></tr>"
+        )
+    if day is not None and row.get("versions"):
+        out += f'<tr class="versions-row"><td colspan="{w["width"]}">{row["versions"]}</td></tr>'
+    return out
 
 
 HISTORY = Table(

@@ -11,12 +11,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, charts, instruments
+from .. import audit, charts, instruments, versions
 from ..access import HtmxHttpRequest, patient_required
 from ..exports import diary_csv, patient_json
 from ..formatting import plain_number, short_day
@@ -328,6 +329,7 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         spans = [(summary.day_one, summary.ended_on)]
     # Each row's words and links made here, once, not by template tags 56 times over.
     edit_url = reverse("diary") + "?date="
+    edited = versions.of_days(patient, by_date.values())  # a query only if a day changed
     week_word, course_word = _("wk %(n)s"), _("course %(c)s, wk %(n)s")
     rows = []
     for offset in range(HISTORY_DAYS):
@@ -354,6 +356,7 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
                 "off_ldn": bool(spans) and day >= spans[0][0] and week is None,
                 "editable": day >= earliest,
                 "edit_url": edit_url + day.isoformat() if day >= earliest else None,
+                "versions": _versions(edited.get(day), request.user, patient, day),
             }
         )
     logged = sum(1 for row in rows if row["entry"])
@@ -362,6 +365,17 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
         "patient/history.html",
         {"rows": rows, "logged": logged, "days": HISTORY_DAYS, "patient": patient},
     )
+
+
+def _versions(found: list[versions.Version] | None, viewer: Any, patient: Patient,
+              day: dt.date) -> str:  # fmt: skip
+    """A changed day's versions as HTML (few days are changed: rendered only for them)."""
+    if not found:
+        return ""
+    return render_to_string("components/versions.html", {
+        "versions": found, "viewer": viewer, "patient_user": patient.user,
+        "zone": patient.time_zone, "day_label": short_day(day),
+    })  # fmt: skip
 
 
 @require_GET
