@@ -73,7 +73,15 @@ def test_the_summary_prints_on_one_page_of_a4_and_of_letter(page, clinic_day, cl
     sign_in_staff(page, clinician, PASSWORD)
     page.wait_for_url("**/clinic/")
     page.goto(f"/clinic/patients/{clinic_day.pk}/summary/")
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
+    # Three charts drawn (outcomes with the dose band, side effects, sleep): issue 23.
+    page.wait_for_function(
+        "() => window.Chart && [...document.querySelectorAll('canvas')]"
+        ".filter(c => Chart.getChart(c)).length >= 3"
+    )
+    from django.utils import timezone
+
+    now = timezone.localtime()  # the clinic's zone; the real date, not the diary day
+    assert f"printed {now:%-d %b %Y}" in page.locator(".print-header").inner_text()
     page.emulate_media(media="print")
     for paper in ("A4", "Letter"):
         pdf = page.pdf(format=paper, print_background=True)

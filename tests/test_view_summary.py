@@ -63,3 +63,25 @@ def test_the_summary_prints_the_real_date_and_time_in_the_clinics_zone(client, c
     with time_machine.travel(at, tick=False):
         html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
     assert "printed 2 Dec 2026, 01:17 by" in html
+
+
+def test_the_summary_gives_a_gp_the_pgic_side_effects_sleep_and_the_notes(
+    client, clinician, patient
+):
+    import datetime as dt
+
+    from tracker.models import ClinicianNote, PGICAnswer
+
+    today = patient.diary_today()
+    EntryFactory(patient=patient, date=today, note="Slept badly after the new dose", dreams="vivid")
+    EntryFactory(patient=patient, date=today - dt.timedelta(days=40), note="Too old to show")
+    ClinicianNote.objects.create(patient=patient, author=clinician, text="Discussed morning dosing")
+    PGICAnswer.objects.create(patient=patient, review_point=1, value=3, answered_on=today)
+    login(client, clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/summary/").content.decode()
+    for text in ('data-chart="outcomes"', 'data-chart="symptoms"', 'data-chart="sleep"',
+                 "Impression of change (PGIC)", "review 1", "Minimally improved",
+                 "Side effects, last 14 days", "Vivid dreams", "Slept badly after the new dose",
+                 "Discussed morning dosing", "Chidi Okafor"):  # fmt: skip
+        assert text in html, text
+    assert "Too old to show" not in html

@@ -54,12 +54,12 @@
   const fixedWidth = (axis) => { axis.width = AXIS_WIDTH; };
 
   function doseDataset(s) {
-    return { type: "line", label: "Dose (mg)", data: s.dose, yAxisID: "right", stepped: true,
+    return { type: "line", label: "Dose (mg)", data: s.dose, yAxisID: "dose", stepped: true,
              borderColor: COLORS.dose, borderWidth: 2, pointRadius: 0, spanGaps: false };
   }
   // The titration plan's step in force each day: a dashed step line beside the dose taken.
   function plannedDataset(s) {
-    return { type: "line", label: "Planned dose (mg)", data: s.planned || [], yAxisID: "right", stepped: true,
+    return { type: "line", label: "Planned dose (mg)", data: s.planned || [], yAxisID: "dose", stepped: true,
              borderColor: COLORS.dose, borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0, spanGaps: false };
   }
 
@@ -67,7 +67,9 @@
     const s = data.series;
     const plugins = {
       ldnWindows: { windows: data.windows, changes: data.dose_changes, timing: data.timing_changes, review: data.review },
-      legend: { position: "bottom", labels: { usePointStyle: true, boxHeight: 8, color: ink } },
+      // Only what was logged, and each measure once: the caption says the lines are averages.
+      legend: { position: "bottom", labels: { usePointStyle: true, boxHeight: 8, color: ink,
+                filter: (item) => !item.text.endsWith("(7-day average)") } },
     };
     const shared = { responsive: true, maintainAspectRatio: false, animation: false,
                      interaction: { mode: "index", intersect: false }, plugins };
@@ -75,8 +77,19 @@
                          callback(value) { return shortDate(this.getLabelForValue(value)); } },
                 grid: { color: grid } };
     const left = (extra) => ({ afterFit: fixedWidth, grid: { color: grid }, ticks: { color: ink }, ...extra });
-    const dose = { position: "right", min: 0, suggestedMax: 6, afterFit: fixedWidth, ticks: { color: ink },
-                   title: { display: true, text: "mg", color: ink }, grid: { drawOnChartArea: false } };
+    // The dose is a band of its own under the scores (left, stacked below them), so its
+    // step line never lies over the pain and mood lines on a narrow phone.
+    const doses = [...s.dose, ...(s.planned || [])].filter((v) => typeof v === "number");
+    const dose = { position: "left", stack: "band", stackWeight: 1, min: 0, offset: true,
+                   max: Math.ceil(Math.max(1, ...doses) * 1.1),
+                   afterFit: fixedWidth, ticks: { color: ink },
+                   afterBuildTicks: (axis) => { axis.ticks = [{ value: 0 }, { value: axis.max }]; },
+                   title: { display: true, text: "mg", color: ink }, grid: { color: grid }, border: { color: ink } };
+    const dosed = logged(s.dose) || logged(s.planned || []);
+    // The scores' axis, with the dose band under it when a dose was logged or planned.
+    const scored = (extra) => dosed
+      ? { x, dose, y: left({ stack: "band", stackWeight: 3, offset: true, border: { color: ink }, ...extra }), right: blank }
+      : { x, y: left(extra), right: blank };
     const blank = { position: "right", afterFit: fixedWidth, ticks: { display: false }, grid: { drawOnChartArea: false }, border: { display: false } };
     const keep = (datasets) => datasets.filter((d) => logged(d.data));
     const marks = (label, key, color, style) => ({ type: "line", label: label, data: s[key], showLine: false,
@@ -89,12 +102,12 @@
         marks("Mood", "mood", COLORS.mood, "triangle"), average("Mood", "mood", COLORS.mood, [6, 3]),
         marks("Fatigue", "fatigue", COLORS.fatigue, "rect"), average("Fatigue", "fatigue", COLORS.fatigue, [2, 2]),
         doseDataset(s), plannedDataset(s) ]) },
-        options: { ...shared, scales: { x, y: left({ min: 0, max: 10, title: { display: true, text: "0–10", color: ink } }), right: dose } } },
+        options: { ...shared, scales: scored({ min: 0, max: 10, title: { display: true, text: "0–10", color: ink } }) } },
       symptoms: { type: "bar", data: { labels: data.labels, datasets: keep([
         { label: "Headache", data: s.headache, backgroundColor: COLORS.headache, yAxisID: "y" },
         { label: "Nausea", data: s.nausea, backgroundColor: COLORS.nausea, yAxisID: "y" },
         doseDataset(s) ]) },
-        options: { ...shared, scales: { x, y: left({ min: 0, max: 3, ticks: { stepSize: 1, color: ink } }), right: dose } } },
+        options: { ...shared, scales: scored({ min: 0, max: 3, ticks: { stepSize: 1, color: ink } }) } },
       sleep: { type: "line", data: { labels: data.labels, datasets: keep([
         { label: "Hours slept", data: s.sleep_hours, borderColor: COLORS.hours, backgroundColor: COLORS.hours, pointRadius: 2, yAxisID: "y", spanGaps: false } ]) },
         options: { ...shared, plugins: { ...plugins, legend: { display: false } },

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, charts, instruments
+from .. import audit, charts, instruments, versions
 from .. import panel as panel_query
 from ..access import HtmxHttpRequest, clinician_required
 from ..alerts.rule import Kind
@@ -144,6 +144,8 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         patient.prescriptions.select_related("set_by").order_by("-start_date", "-id")
     )
     plan = plan_of(prescriptions)
+    # The last 8 weeks from the diary already loaded, newest first (no second query).
+    entries = [d for d in reversed(days) if first <= d.date <= today]
     context = {
         "patient": patient,
         "evaluation": evaluation,
@@ -153,8 +155,9 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         "urgent_alerts": urgent,
         "alerts": [a for a in alerts if a not in urgent],
         "open_by_kind": _open_by_kind(alerts),
-        # The last 8 weeks from the diary already loaded, newest first (no second query).
-        "entries": [d for d in reversed(days) if first <= d.date <= today],
+        "entries": entries,
+        # Their days changed after they were logged, with each version (issue 23).
+        "edited": sorted(versions.of_days(patient, entries).items(), reverse=True),
         "notes": patient.clinician_notes.select_related("author"),
         "courses": history.rows,
         "unconfirmed_stops": history.unconfirmed,
@@ -420,11 +423,19 @@ def summary(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespon
     history = course_history(
         patient, [d for d in days if d.date <= evaluation.today], evaluation.today
     )
+    today = evaluation.today
+    four_weeks = today - dt.timedelta(days=27)
     context = {
         "patient": patient,
         "evaluation": evaluation,
         "courses": history.rows,
         "trends": charts.trends(days, evaluation, "12w"),
+        "side_effects": side_effects.today(days, today, history.spans),
+        "pgic": patient.pgic_answers.order_by("course", "review_point"),
+        # What a GP reads first: the patient's own words of the last 4 weeks, and the
+        # clinic's latest notes.
+        "diary_notes": [d for d in reversed(days) if d.note and four_weeks <= d.date <= today][:5],
+        "clinician_notes": patient.clinician_notes.select_related("author")[:3],
         "current": patient.prescriptions.current_on(evaluation.today),
         "prescriptions": patient.prescriptions.active().order_by("-start_date", "-id")[:8],
         "alerts": patient.alerts.open().order_by("priority", "-on", "kind", "id"),
