@@ -88,3 +88,27 @@ def test_a_changed_day_shows_each_version_who_and_what(patient_client, patient, 
 def test_no_day_changed_costs_no_query_and_shows_nothing(patient_client, patient):
     EntryFactory(patient=patient)
     assert "versions" not in patient_client.get("/history/").content.decode().split("<main")[1]
+
+
+@pytest.mark.parametrize(
+    ("show", "expected"),
+    [("all", 56), ("notes", 1), ("effects", 1), ("missed", 1), ("nonsense", 56)],
+)
+def test_history_filters_the_days_that_matter(patient_client, patient, show, expected):
+    today = patient.diary_today()
+    EntryFactory(patient=patient, date=today, note="Flare after gardening")
+    EntryFactory(patient=patient, date=today - dt.timedelta(days=2), headache=2)
+    EntryFactory(patient=patient, date=today - dt.timedelta(days=1), dose_taken=False,
+                 dose_mg=None)  # between two doses: a missed dose, not the baseline
+    response = patient_client.get(f"/history/?show={show}")
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == expected
+    assert response.context["logged"] == 3
+    html = response.content.decode()
+    current = "all" if show == "nonsense" else show
+    assert f'href="?show={current}" aria-current="true"' in html
+
+
+def test_a_filter_that_matches_nothing_says_so(patient_client, patient):
+    html = patient_client.get("/history/?show=notes").content.decode()
+    assert "No day of the last 8 weeks matches." in html

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, charts, instruments, versions
@@ -360,11 +361,37 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
             }
         )
     logged = sum(1 for row in rows if row["entry"])
-    return render(
-        request,
-        "patient/history.html",
-        {"rows": rows, "logged": logged, "days": HISTORY_DAYS, "patient": patient},
+    show = request.GET.get("show", "all")
+    if show not in HISTORY_FILTERS:
+        show = "all"
+    shown = [row for row in rows if HISTORY_FILTERS[show][1](row)]
+    return render(request, "patient/history.html", {
+        "rows": shown, "logged": logged, "days": HISTORY_DAYS, "patient": patient,
+        "show": show, "filters": [(key, label) for key, (label, _test) in HISTORY_FILTERS.items()],
+    })  # fmt: skip
+
+
+def _side_effect(row: dict[str, Any]) -> bool:
+    day = row["entry"]
+    return day is not None and bool(
+        day.headache or day.nausea or day.irritability or day.vivid_dreams or day.nightmare_woke
     )
+
+
+# History's filters (issue 23): 56 day cards are long on a phone; these find the days that
+# matter. (label, which rows).
+HISTORY_FILTERS: dict[str, tuple[Any, Any]] = {
+    "all": (gettext_lazy("All days"), lambda row: True),
+    "notes": (gettext_lazy("With notes"), lambda row: bool(row["entry"] and row["entry"].note)),
+    "effects": (gettext_lazy("Side effects"), _side_effect),
+    "missed": (
+        gettext_lazy("Missed doses"),
+        lambda row: bool(
+            row["entry"] and not row["entry"].dose_taken and not row["baseline"]
+            and not row["off_ldn"]
+        ),  # fmt: skip
+    ),
+}
 
 
 def _versions(found: list[versions.Version] | None, viewer: Any, patient: Patient,
