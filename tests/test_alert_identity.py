@@ -16,7 +16,7 @@ from tracker.services import clinical
 from tracker.services.diary import answer_enrolment
 from tracker.services.status import refresh_everyone, refresh_patient
 
-from .factories import EntryFactory, valid_form_data
+from .factories import EntryFactory, login, valid_form_data
 
 
 def diary(patient, first: int, last: int, **values) -> None:
@@ -122,6 +122,38 @@ def test_not_logging_counts_whole_days_and_the_nightly_run_agrees_with_a_save(
     assert after_save.params["until"] == (today - dt.timedelta(days=1)).isoformat()
 
 
+def test_a_not_logging_episode_ends_when_the_patient_logs_again_and_stays_in_history(
+    patient_client, client, patient, clinician, _clock
+):
+    """Issue 23: four open "Not logging" alerts were four clicks; one that the patient ended
+    by logging again asks nothing more of the clinician, and is kept, worded as over."""
+    diary(patient, 4, 20)
+    refresh_everyone()
+    (gap,) = Alert.objects.filter(patient=patient, kind="not_logging")
+    assert gap.ended_on is None and Alert.objects.open().filter(pk=gap.pk).exists()
+    assert PatientSummary.objects.get(patient=patient).open_alerts == 1
+    today = patient.diary_today()
+    patient_client.post("/diary/", valid_form_data(today))
+    gap.refresh_from_db()
+    assert gap.ended_on == today and gap.acknowledged_at is None
+    assert not Alert.objects.open().filter(pk=gap.pk).exists()
+    assert PatientSummary.objects.get(patient=patient).open_alerts == 0
+    refresh_everyone()  # the nightly run agrees: still ended, still one alert
+    (again,) = Alert.objects.filter(patient=patient, kind="not_logging")
+    assert (again.pk, again.ended_on) == (gap.pk, today)
+    login(client, clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert "the gap in the diary is over. Nothing to acknowledge." in html
+    assert f"/clinic/alerts/{gap.pk}/acknowledge/" not in html
+
+
+def test_a_gap_still_going_on_stays_open(patient, _clock):
+    diary(patient, 5, 20)
+    refresh_everyone()
+    (gap,) = Alert.objects.filter(patient=patient, kind="not_logging")
+    assert gap.ended_on is None and gap.is_open
+
+
 def test_nothing_is_called_expected_in_the_baseline_week(patient_client, patient):
     patient.prescriptions.update(start_date=patient.diary_today() + dt.timedelta(days=3))
     diary(patient, 1, 6, dose_taken=False, dose_mg=None, time_taken=None, headache=2)
@@ -155,3 +187,20 @@ def test_the_migration_keeps_every_acknowledgement(patient, clinician):
     assert run.until == today - dt.timedelta(days=2)
     for alert in (enrolment, run):
         assert (alert.acknowledged_at, alert.acknowledged_by) == (seen, clinician)
+
+
+def test_the_migration_ends_the_gaps_already_over_and_only_those(patient):
+    today = patient.diary_today()
+    over = Alert.objects.create(
+        patient=patient, kind="not_logging", priority=2, on=today - dt.timedelta(days=9),
+        until=today - dt.timedelta(days=6), params={"until": str(today - dt.timedelta(days=6))},
+    )  # fmt: skip
+    going_on = Alert.objects.create(
+        patient=patient, kind="not_logging", priority=2, on=today - dt.timedelta(days=3),
+        until=today - dt.timedelta(days=1), params={"days": 3},
+    )  # fmt: skip
+    migration = importlib.import_module("tracker.migrations.0026_alert_ended_on")
+    migration.end_closed_gaps(apps, None)
+    over.refresh_from_db()
+    going_on.refresh_from_db()
+    assert (over.ended_on, going_on.ended_on) == (today - dt.timedelta(days=5), None)

@@ -98,8 +98,9 @@ def test_history_filters_the_days_that_matter(patient_client, patient, show, exp
     today = patient.diary_today()
     EntryFactory(patient=patient, date=today, note="Flare after gardening")
     EntryFactory(patient=patient, date=today - dt.timedelta(days=2), headache=2)
-    EntryFactory(patient=patient, date=today - dt.timedelta(days=1), dose_taken=False,
-                 dose_mg=None)  # between two doses: a missed dose, not the baseline
+    EntryFactory(
+        patient=patient, date=today - dt.timedelta(days=1), dose_taken=False, dose_mg=None
+    )  # between two doses: a missed dose, not the baseline
     response = patient_client.get(f"/history/?show={show}")
     assert response.status_code == 200
     assert len(response.context["rows"]) == expected

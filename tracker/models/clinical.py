@@ -44,7 +44,9 @@ class PGICAnswer(models.Model):
 
 class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
-        return self.filter(acknowledged_at__isnull=True)
+        """Still asking for a clinician: not acknowledged, and not an episode that ended
+        by itself (a not-logging run the patient ended by logging again)."""
+        return self.filter(acknowledged_at__isnull=True, ended_on__isnull=True)
 
     def visible_to(self, user: User) -> AlertQuerySet:
         return self.filter(patient__in=Patient.objects.visible_to(user))
@@ -71,6 +73,9 @@ class Alert(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A not-logging episode the patient ended by logging again (or by stopping): the day
+    # after its last empty day. Kept in the history; no longer open (issue 23).
+    ended_on = models.DateField(null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
@@ -98,6 +103,10 @@ class Alert(models.Model):
     @property
     def urgent(self) -> bool:
         return self.priority == Priority.URGENT
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None and self.ended_on is None
 
     @property
     def text(self) -> str:

@@ -50,7 +50,7 @@ def acknowledge_kind(*, patient: Patient, kind: str, by: User, ip: str | None = 
 def _acknowledge(alerts: Any, patient: Patient, *, by: User, ip: str | None) -> int:
     """The open ones of `alerts` (all `patient`'s), locked so two clinicians acknowledging at
     once record one of them; each keeps its who, when and audit event."""
-    open_ones = list(alerts.select_for_update().filter(acknowledged_at__isnull=True))
+    open_ones = list(alerts.select_for_update().open())
     if not open_ones:
         return 0
     Alert.objects.filter(pk__in=[a.pk for a in open_ones]).update(

@@ -157,7 +157,7 @@ def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
     stored = list(
         Alert.objects.filter(patient=patient).only(
             "kind", "source", "on", "until", "params", "priority", "acknowledged_at",
-            "acknowledged_by",
+            "acknowledged_by", "ended_on",
         )
     )  # fmt: skip
     by_key = {(a.kind, a.source, a.on): a for a in stored}
@@ -189,11 +189,20 @@ def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
             on=signal.on,
             until=signal.until,
             params=signal.params,
+            ended_on=_ended_on(signal),
         )
         new.append(alert)
     Alert.objects.bulk_create(new, ignore_conflicts=True)
     live = [a for a in stored if a.pk is not None] + new
-    return [a.priority for a in live if a.acknowledged_at is None]
+    return [a.priority for a in live if a.is_open]
+
+
+def _ended_on(signal: alert_rule.Signal) -> dt.date | None:
+    """A not-logging run with a last day (the patient logged again, or stopped) is over:
+    from the next day it asks nothing of the clinician."""
+    if signal.kind == alert_rule.Kind.NOT_LOGGING and signal.params.get("until"):
+        return dt.date.fromisoformat(signal.params["until"]) + dt.timedelta(days=1)
+    return None
 
 
 def _overlaps(alert: Alert, signal: alert_rule.Signal) -> bool:
@@ -216,20 +225,24 @@ def _update_episode(matched: list[Alert], signal: alert_rule.Signal) -> None:
         Alert.objects.filter(pk__in=gone).delete()
         for alert in joined:
             alert.pk = None  # no longer stored: counted no more
-    if not joined and (keep.on, keep.until, keep.params) == (
+    ended = _ended_on(signal)
+    if not joined and (keep.on, keep.until, keep.params, keep.ended_on) == (
         signal.on,
         signal.until,
         signal.params,
+        ended,
     ):
         return  # unchanged: nothing to write
-    keep.on, keep.until, keep.params = signal.on, signal.until, signal.params
-    keep.save(update_fields=["on", "until", "params", "acknowledged_at", "acknowledged_by"])
+    keep.on, keep.until, keep.params, keep.ended_on = signal.on, signal.until, signal.params, ended
+    keep.save(
+        update_fields=["on", "until", "params", "ended_on", "acknowledged_at", "acknowledged_by"]
+    )
 
 
 def store_alert_counts(patient_id: int) -> None:
     """Rewrite the summary's count of open and urgent alerts after one is acknowledged, in
     one statement (`refresh_patient` counts them as it raises them)."""
-    open_alerts = Alert.objects.filter(patient_id=OuterRef("patient_id"), acknowledged_at=None)
+    open_alerts = Alert.objects.filter(patient_id=OuterRef("patient_id")).open()
 
     def count(alerts: Any) -> Coalesce:
         return Coalesce(

@@ -138,8 +138,9 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
             "acknowledged_at", "priority", "-on", "kind", "id"
         )
     )
+    alerts.sort(key=lambda a: not a.is_open)  # an episode that ended joins the done ones
     # Open urgent alerts lead the page, above status and charts (SPEC §5).
-    urgent = [a for a in alerts if a.urgent and a.acknowledged_at is None]
+    urgent = [a for a in alerts if a.urgent and a.is_open]
     prescriptions = list(
         patient.prescriptions.select_related("set_by").order_by("-start_date", "-id")
     )
@@ -205,7 +206,7 @@ def _open_by_kind(alerts: list[Alert]) -> list[tuple[str, str, int]]:
     acknowledges them all."""
     counts: dict[str, list[Alert]] = {}
     for alert in alerts:
-        if alert.acknowledged_at is None:
+        if alert.is_open:
             counts.setdefault(alert.kind, []).append(alert)
     return [
         (kind, ones[0].get_kind_display(), len(ones))

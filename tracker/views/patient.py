@@ -387,7 +387,9 @@ HISTORY_FILTERS: dict[str, tuple[Any, Any]] = {
     "missed": (
         gettext_lazy("Missed doses"),
         lambda row: bool(
-            row["entry"] and not row["entry"].dose_taken and not row["baseline"]
+            row["entry"]
+            and not row["entry"].dose_taken
+            and not row["baseline"]
             and not row["off_ldn"]
         ),  # fmt: skip
     ),
