@@ -384,16 +384,13 @@ HISTORY_FILTERS: dict[str, tuple[Any, Any]] = {
     "all": (gettext_lazy("All days"), lambda row: True),
     "notes": (gettext_lazy("With notes"), lambda row: bool(row["entry"] and row["entry"].note)),
     "effects": (gettext_lazy("Side effects"), _side_effect),
-    "missed": (
-        gettext_lazy("Missed doses"),
-        lambda row: bool(
-            row["entry"]
-            and not row["entry"].dose_taken
-            and not row["baseline"]
-            and not row["off_ldn"]
-        ),  # fmt: skip
-    ),
+    "missed": (gettext_lazy("Missed doses"), lambda row: _missed(row)),
 }
+
+
+def _missed(row: dict[str, Any]) -> bool:
+    day = row["entry"]
+    return day is not None and not day.dose_taken and not row["baseline"] and not row["off_ldn"]
 
 
 def _versions(found: list[versions.Version] | None, viewer: Any, patient: Patient,
