@@ -111,6 +111,11 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
         "/clinic/alerts/{alert}/acknowledge/",
         {**ASSIGNED_ONLY, "clinician": 302},
     ),
+    # The panel's selected rows: none selected is refused with a message, back to the panel.
+    "clinician_acknowledge_selected": (
+        "post", "/clinic/alerts/acknowledge/",
+        {**CLINICIANS, "clinician": 302, "other_clinician": 302, "foreign_clinician": 302},
+    ),
     # Confirming the stop `patient` reported.
     "clinician_confirm_stop": ("post", "/clinic/stops/{stop}/confirm/", {**ASSIGNED_ONLY, "clinician": 302}),
     "admin_accounts": ("get", "/clinic-admin/", ADMINS),
@@ -194,7 +199,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 74 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 75 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -207,7 +212,8 @@ METHODS |= {
     "home": GET, "accept_invite": BOTH, "diary": BOTH, "history": GET, "trends": GET,
     "pgic": POST, "clinician_panel": GET, "clinician_record": GET, "clinician_add_note": POST,
     "clinician_review": BOTH, "clinician_prescription": BOTH, "clinician_summary": GET,
-    "clinician_acknowledge": POST, "clinician_acknowledge_kind": POST, "admin_accounts": GET, "admin_invite": BOTH,
+    "clinician_acknowledge": POST, "clinician_acknowledge_kind": POST,
+    "clinician_acknowledge_selected": POST, "admin_accounts": GET, "admin_invite": BOTH,
     "admin_audit": GET, "admin_resend": POST, "admin_revoke": POST, "admin_set_active": POST,
     "admin_assign": POST, "settings": GET, "reminder_settings": POST,
     "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,

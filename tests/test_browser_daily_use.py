@@ -84,3 +84,35 @@ def test_the_outcome_chart_keeps_the_dose_in_its_own_band_and_says_which_way_is_
     assert "lower is better" in caption.inner_text().lower()
     assert fits(page)
     context.close()
+
+
+@pytest.mark.parametrize("viewport", SIZES[1:], ids=lambda v: f"{v['width']}px")
+def test_the_panel_acknowledges_the_selected_patients_routine_alerts(
+    browser, live_server, patient, clinician, clinic, viewport
+):
+    import datetime as dt
+
+    from tracker.models import Alert
+    from tracker.services.status import store_alert_counts
+
+    from .factories import PatientFactory
+
+    ben = PatientFactory(user__clinic=clinic, clinician=clinician, user__first_name="Ben",
+                         user__last_name="Okoro")  # fmt: skip
+    for someone in (patient, ben):
+        for n in (3, 10):
+            Alert.objects.create(patient=someone, kind="not_logging", priority=2,
+                                 on=someone.diary_today() - dt.timedelta(days=n))  # fmt: skip
+        store_alert_counts(someone.pk)
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    desk = context.new_page()
+    desk.set_default_timeout(8_000)
+    sign_in_staff(desk, clinician, PASSWORD)
+    desk.wait_for_url("**/clinic/")
+    desk.get_by_role("checkbox", name="Select Ada Lovell").check()
+    desk.get_by_role("checkbox", name="Select Ben Okoro").check()
+    desk.get_by_role("button", name="Acknowledge the selected patients' alerts").click()
+    desk.get_by_text("4 alerts acknowledged.").wait_for()
+    assert not Alert.objects.open().exists()
+    assert fits(desk)
+    context.close()

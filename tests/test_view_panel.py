@@ -279,3 +279,69 @@ def test_a_new_clinician_with_no_patients_is_told_how_they_arrive(client, other_
     assert "No patients assigned to you yet" in html
     assert "No patients match" not in html
     assert "No patients match" in client.get("/clinic/?q=zz").content.decode()
+
+
+def _alerts_for(patient, *kinds):
+    from tracker.models import Alert
+    from tracker.services.status import store_alert_counts
+
+    today = patient.diary_today()
+    made = [
+        Alert.objects.create(
+            patient=patient,
+            kind=kind,
+            priority=0 if kind == "opioid" else 2,
+            on=today - dt.timedelta(days=n),
+        )  # fmt: skip
+        for n, kind in enumerate(kinds)
+    ]
+    store_alert_counts(patient.pk)
+    return made
+
+
+def test_selected_rows_acknowledge_their_routine_alerts_and_leave_the_urgent_ones(
+    client, clinician, patient, clinic
+):
+    from tracker.models import AuditEvent
+
+    ben = PatientFactory(user__clinic=clinic, clinician=clinician, user__first_name="Ben")
+    gap1, gap2, opioid = _alerts_for(patient, "not_logging", "not_logging", "opioid")
+    (ben_gap,) = _alerts_for(ben, "not_logging")
+    login(client, clinician)
+    html = client.get("/clinic/?alerts=on").content.decode()
+    assert 'form="acknowledge-selected"' in html and f'value="{patient.pk}"' in html
+    response = client.post(
+        "/clinic/alerts/acknowledge/", {"patient": [patient.pk, ben.pk], "back": "?alerts=on"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/clinic/?alerts=on"
+    for alert in (gap1, gap2, ben_gap):
+        alert.refresh_from_db()
+        assert alert.acknowledged_by == clinician
+    opioid.refresh_from_db()
+    assert opioid.acknowledged_at is None  # urgent: read on the record first
+    assert AuditEvent.objects.filter(action="acknowledge_alert", outcome="success").count() == 3
+    assert "3 alerts acknowledged." in client.get("/clinic/").content.decode()
+    patient.summary.refresh_from_db()
+    assert (patient.summary.open_alerts, patient.summary.urgent_alerts) == (1, 1)
+
+
+def test_a_patient_not_yours_among_the_selected_is_a_404_and_nothing_changes(
+    client, clinician, patient, other_patient
+):
+    (mine,) = _alerts_for(patient, "not_logging")
+    _alerts_for(other_patient, "not_logging")
+    login(client, clinician)
+    response = client.post(
+        "/clinic/alerts/acknowledge/", {"patient": [patient.pk, other_patient.pk]}
+    )
+    assert response.status_code == 404
+    mine.refresh_from_db()
+    assert mine.acknowledged_at is None
+
+
+@pytest.mark.parametrize("data", [{}, {"patient": "x"}, {"patient": ""}])
+def test_nothing_selected_says_what_to_do(client, clinician, patient, data):
+    login(client, clinician)
+    response = client.post("/clinic/alerts/acknowledge/", {**data, "back": "//evil.example"})
+    assert response.status_code == 302 and response["Location"] == "/clinic/"
+    assert "Choose at least one patient" in client.get("/clinic/").content.decode()

@@ -77,6 +77,11 @@ urlpatterns = [
     path(
         "clinic/alerts/<int:pk>/acknowledge/", clinician.acknowledge, name="clinician_acknowledge"
     ),
+    path(
+        "clinic/alerts/acknowledge/",
+        clinician.acknowledge_selected,
+        name="clinician_acknowledge_selected",
+    ),
     path("clinic-admin/", clinic_admin.accounts_list, name="admin_accounts"),
     path("clinic-admin/invite/", clinic_admin.invite, name="admin_invite"),
     path("clinic-admin/invites/<int:pk>/resend/", clinic_admin.resend_invite, name="admin_resend"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..alerts.rule import Kind as AlertKind
+from ..alerts.rule import Priority
 from ..models import (
     Alert,
     AuditAction,
@@ -44,6 +45,15 @@ def acknowledge_kind(*, patient: Patient, kind: str, by: User, ip: str | None = 
     """Mark every open alert of one kind for `patient` seen by `by` (issue 23: four open
     "Not logging" alerts are one click). How many it was."""
     return _acknowledge(patient.alerts.filter(kind=kind), patient, by=by, ip=ip)
+
+
+@transaction.atomic
+def acknowledge_routine(*, patients: list[Patient], by: User, ip: str | None = None) -> int:
+    """From the panel's selected rows (issue 23): every open alert of these patients but the
+    urgent ones, which a clinician acknowledges on the record, having read it. How many."""
+    return sum(
+        _acknowledge(p.alerts.exclude(priority=Priority.URGENT), p, by=by, ip=ip) for p in patients
+    )
 
 
 @transaction.atomic

@@ -95,10 +95,18 @@ def _alerts(row: Any, w: Words) -> str:
     if not row.open_alerts:
         return w["none"]
     urgent = _(", %(n)s urgent") % {"n": row.urgent_alerts} if row.urgent_alerts else ""
-    return (
+    cell = (
         f'<span class="flag{" flag--urgent" if row.urgent_alerts else ""}">'
         f"{escape(_('%(n)s open') % {'n': row.open_alerts})}{escape(urgent)}</span>"
     )
+    if row.open_alerts > row.urgent_alerts:  # some a tick on the panel may acknowledge
+        cell += (
+            f'<label class="panel-select"><input type="checkbox" name="patient" '
+            f'value="{row.patient.pk}" form="acknowledge-selected"> {w["Select"]}'
+            f'<span class="visually-hidden"> {escape(row.patient.user.display_name)}</span>'
+            "</label>"
+        )
+    return cell
 
 
 def _last_entry(row: Any, w: Words) -> str:
@@ -136,7 +144,7 @@ def _words() -> dict[str, Any]:
     words = {
         "review_due": _("Review due"), "not_started": _("not started"), "none": _("none"),
         "never": _("never"), "none_yet": _("none yet"), "due_since": _("due since"),
-        "stopped": _("stopped"),
+        "stopped": _("stopped"), "Select": _("Select"),
     }  # fmt: skip
     return {key: escape(value) for key, value in words.items()}
 

@@ -89,6 +89,9 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
     page = found.page
     context = {
         "rows": found.rows,
+        # Rows with alerts a tick may acknowledge (the urgent ones go through the record).
+        "selectable": any(row.open_alerts > row.urgent_alerts for row in found.rows),
+        "back": "?" + request.GET.urlencode() if request.GET else "",
         "found": found,
         "filters": filters,
         "filtered": any(chosen.get(k) for k in ("q", "alerts", "review", "silent", "stopped")),
@@ -213,6 +216,40 @@ def _open_by_kind(alerts: list[Alert]) -> list[tuple[str, str, int]]:
         for kind, ones in counts.items()
         if len(ones) > 1
     ]
+
+
+@require_POST
+@clinician_required
+def acknowledge_selected(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
+    """The panel's selected patients: their open alerts but the urgent ones, acknowledged at
+    once. A patient not the clinician's is a 404 and nothing is acknowledged."""
+    back = request.POST.get("back", "")
+    if not back.startswith("?"):
+        back = ""
+    panel_url = reverse("clinician_panel") + back
+    try:
+        wanted = {int(v) for v in request.POST.getlist("patient")}
+    except ValueError:
+        wanted = set()
+    if not wanted:
+        messages.error(request, _("Choose at least one patient: tick the box on their row."))
+        return redirect(panel_url)
+    patients = list(Patient.objects.visible_to(clinician).filter(pk__in=wanted))
+    if len(patients) != len(wanted):
+        audit.record(
+            actor=clinician, action=AuditAction.ACKNOWLEDGE_ALERT, outcome=AuditOutcome.DENIED,
+            object_type="patient", object_id=",".join(map(str, sorted(wanted)))[:40],
+            ip=client_ip(request),
+        )  # fmt: skip
+        raise Http404(_("No such patient of yours."))
+    done = clinical.acknowledge_routine(patients=patients, by=clinician, ip=client_ip(request))
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s alert acknowledged.", "%(n)s alerts acknowledged.", done
+        ) % {"n": done} + " " + _("Urgent alerts are acknowledged on the record."),
+    )  # fmt: skip
+    return redirect(panel_url)
 
 
 @require_POST
