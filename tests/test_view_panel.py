@@ -292,7 +292,7 @@ def _alerts_for(patient, *kinds):
             kind=kind,
             priority=0 if kind == "opioid" else 2,
             on=today - dt.timedelta(days=n),
-        )  # fmt: skip
+        )
         for n, kind in enumerate(kinds)
     ]
     store_alert_counts(patient.pk)
