@@ -111,6 +111,8 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
         "/clinic/alerts/{alert}/acknowledge/",
         {**ASSIGNED_ONLY, "clinician": 302},
     ),
+    # Which record sections a clinician keeps open: an empty post is a JSON 400.
+    "clinician_record_fold": ("post", "/clinic/record-sections/", {**CLINICIANS, "clinician": 400, "other_clinician": 400, "foreign_clinician": 400}),
     # The panel's selected rows: none selected is refused with a message, back to the panel.
     "clinician_acknowledge_selected": (
         "post", "/clinic/alerts/acknowledge/",
@@ -199,7 +201,7 @@ def test_access(client, request, objects, name, person):
 
 
 def test_the_table_has_a_cell_for_every_url_and_person():
-    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 75 * 8
+    assert len(CELLS) == len(TABLE) * len(PEOPLE) == 76 * 8
 
 
 # The methods each URL answers (pretix and healthchecks test the others as 405s). allauth's
@@ -213,7 +215,7 @@ METHODS |= {
     "pgic": POST, "clinician_panel": GET, "clinician_record": GET, "clinician_add_note": POST,
     "clinician_review": BOTH, "clinician_prescription": BOTH, "clinician_summary": GET,
     "clinician_acknowledge": POST, "clinician_acknowledge_kind": POST,
-    "clinician_acknowledge_selected": POST, "admin_accounts": GET, "admin_invite": BOTH,
+    "clinician_acknowledge_selected": POST, "clinician_record_fold": POST, "admin_accounts": GET, "admin_invite": BOTH,
     "admin_audit": GET, "admin_resend": POST, "admin_revoke": POST, "admin_set_active": POST,
     "admin_assign": POST, "settings": GET, "reminder_settings": POST,
     "clinician_notifications": POST, "reminders_stop": BOTH, "health": GET, "admin_sends": GET,

@@ -51,6 +51,12 @@ def test_a_changed_day_shows_its_versions_to_the_patient_and_the_clinician(
     sign_in_staff(desk, clinician, PASSWORD)
     desk.wait_for_url("**/clinic/")
     desk.goto(f"/clinic/patients/{patient.pk}/")
+    diary = desk.locator("details[data-fold=diary]")
+    desk.wait_for_function(
+        "() => document.querySelector('details[data-fold=diary]').dataset.foldReady"
+    )
+    if not diary.evaluate("d => d.open"):  # a phone: the diary starts folded
+        desk.locator("details[data-fold=diary] > summary").click()
     changed = desk.locator(".changed-days details.versions")
     changed.locator("summary").click()
     assert "Pain: 4 → 2" in changed.inner_text() and "the patient" in changed.inner_text()
@@ -115,4 +121,43 @@ def test_the_panel_acknowledges_the_selected_patients_routine_alerts(
     desk.get_by_text("4 alerts acknowledged.").wait_for()
     assert not Alert.objects.open().exists()
     assert fits(desk)
+    context.close()
+
+
+def test_on_a_phone_the_records_lower_sections_start_closed_and_are_remembered(
+    browser, live_server, patient, clinician
+):
+    diary_until_review(patient, pain_before=7, pain_after=4, mg="1.5", days=20)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    desk = context.new_page()
+    desk.set_default_timeout(8_000)
+    sign_in_staff(desk, clinician, PASSWORD)
+    desk.wait_for_url("**/clinic/")
+    desk.goto(f"/clinic/patients/{patient.pk}/")
+    desk.wait_for_function(
+        "() => document.querySelector('details[data-fold=notes]').dataset.foldReady"
+    )
+    long_before = desk.evaluate("document.documentElement.scrollHeight")
+    notes = desk.locator("details[data-fold=notes]")
+    assert not notes.evaluate("d => d.open")
+    assert desk.locator("details[data-fold=courses]").evaluate("d => d.open")
+    assert desk.get_by_role("heading", name="Response evaluation").is_visible()
+    with desk.expect_response("**/clinic/record-sections/"):
+        desk.locator("details[data-fold=notes] > summary").click()
+    assert desk.get_by_role("button", name="Add note").is_visible()
+    desk.reload()
+    desk.wait_for_function(
+        "() => document.querySelector('details[data-fold=notes]').dataset.foldReady"
+    )
+    assert notes.evaluate("d => d.open")  # remembered for this clinician
+    assert not desk.locator("details[data-fold=diary]").evaluate("d => d.open")
+    clinician.refresh_from_db()
+    assert clinician.record_folds == {"notes": True}
+    desk.set_viewport_size({"width": 1280, "height": 800})  # the same clinician at a desk
+    desk.reload()
+    desk.wait_for_function(
+        "() => document.querySelector('details[data-fold=diary]').dataset.foldReady"
+    )
+    assert desk.locator("details[data-fold=diary]").evaluate("d => d.open")  # a desk: all open
+    assert long_before < 12_000
     context.close()

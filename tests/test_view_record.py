@@ -194,3 +194,29 @@ def test_the_record_shows_a_changed_days_versions(client, clinician, patient, ot
     assert "Pain: <del>6</del> → <ins>3</ins>" in part
     login(client, other_clinician)  # not their patient: nothing of it
     assert client.get(f"/clinic/patients/{patient.pk}/").status_code == 404
+
+
+def test_the_record_remembers_which_sections_a_clinician_closed(client, clinician, patient):
+    login(client, clinician)
+    html = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert '<details class="fold" data-fold="notes" open data-phone-closed>' in html
+    assert '<details class="fold" data-fold="courses" open>' in html  # open on a phone too
+    response = client.post("/clinic/record-sections/", {"fold": "notes", "open": "0"})
+    assert response.status_code == 200 and response.json() == {"fold": "notes", "open": False}
+    client.post("/clinic/record-sections/", {"fold": "diary", "open": "1"})
+    clinician.refresh_from_db()
+    assert clinician.record_folds == {"notes": False, "diary": True}
+    html = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert '<details class="fold" data-fold="notes" data-remembered data-phone-closed>' in html
+    assert '<details class="fold" data-fold="diary" open data-remembered data-phone-closed>' in html
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"fold": "secrets", "open": "1"}, {"fold": "notes", "open": "yes"}]
+)
+def test_a_bad_fold_is_a_json_400_and_changes_nothing(client, clinician, data):
+    login(client, clinician)
+    response = client.post("/clinic/record-sections/", data)
+    assert response.status_code == 400 and "error" in response.json()
+    clinician.refresh_from_db()
+    assert clinician.record_folds == {}

@@ -77,6 +77,7 @@ urlpatterns = [
     path(
         "clinic/alerts/<int:pk>/acknowledge/", clinician.acknowledge, name="clinician_acknowledge"
     ),
+    path("clinic/record-sections/", clinician.record_fold, name="clinician_record_fold"),
     path(
         "clinic/alerts/acknowledge/",
         clinician.acknowledge_selected,

@@ -133,6 +133,9 @@ class User(AbstractUser):
     # A clinician's choice: an email within minutes of an urgent alert for one of their
     # patients, or only the daily digest (SPEC §10).
     urgent_alert_emails = models.BooleanField(default=True)
+    # Which of the record's sections a clinician has opened or closed ({"notes": false}):
+    # the record remembers it on every patient and device (issue 23).
+    record_folds = models.JSONField(default=dict, blank=True)
     # Null only for the platform operator, who belongs to no clinic.
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -177,6 +178,7 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
             days=days,
         ),
         "note_form": note_form,
+        "folds": _folds(request.user),
         "questionnaires": _questionnaires(patient, today),
         "trends": charts.trends(
             days, evaluation, charts.parse_range(request.GET.get("range")), plan=plan
@@ -184,6 +186,17 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         "range_url": reverse("clinician_record", args=[patient.pk]),
     }
     return render(request, "clinician/record.html", context)
+
+
+def _folds(clinician: Any) -> dict[str, dict[str, Any]]:
+    """Each section's state for the template: open (unless the clinician closed it), and
+    whether a phone should close it when the clinician never chose."""
+    chosen = clinician.record_folds or {}
+    return {
+        key: {"open": chosen.get(key, True), "remembered": key in chosen,
+              "phone_closed": key not in OPEN_ON_PHONE}
+        for key in RECORD_FOLDS
+    }  # fmt: skip
 
 
 @require_POST
@@ -216,6 +229,34 @@ def _open_by_kind(alerts: list[Alert]) -> list[tuple[str, str, int]]:
         for kind, ones in counts.items()
         if len(ones) > 1
     ]
+
+
+# The record's sections a clinician may fold (issue 23: the record was 12,000–16,000 px on a
+# phone). The status, the alerts and the evaluation and reviews stay open; on a phone the
+# others start closed until the clinician opens them, which the record then remembers.
+RECORD_FOLDS = ("evaluation", "plan", "questionnaires", "enrolment", "effects", "charts",
+                "notes", "courses", "prescriptions", "diary")  # fmt: skip
+OPEN_ON_PHONE = frozenset({"evaluation", "courses"})
+
+
+@require_POST
+@clinician_required
+def record_fold(request: HtmxHttpRequest, *, clinician: User) -> JsonResponse:
+    """Remember that the clinician opened or closed one of the record's sections."""
+    fold, state = request.POST.get("fold", ""), request.POST.get("open", "")
+    if fold not in RECORD_FOLDS or state not in ("0", "1"):
+        return JsonResponse(
+            {"error": _("Say which section (one of %(folds)s) and open=1 or open=0.")
+             % {"folds": ", ".join(RECORD_FOLDS)}},
+            status=400,
+        )  # fmt: skip
+    with transaction.atomic():
+        mine = User.objects.select_for_update().filter(pk=clinician.pk)
+        stored = mine.values_list("record_folds", flat=True).first() or {}
+        folds = {k: v for k, v in stored.items() if k in RECORD_FOLDS}
+        folds[fold] = state == "1"
+        mine.update(record_folds=folds)
+    return JsonResponse({"fold": fold, "open": folds[fold]})
 
 
 @require_POST
