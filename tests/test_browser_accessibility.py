@@ -63,7 +63,8 @@ def test_the_patients_pages(screen, patient):
     page.wait_for_url("**/diary/")
     for path in ("/diary/", "/history/", "/trends/", "/settings/", "/accounts/password/change/",
                  "/accounts/2fa/", "/accounts/sessions/", "/accounts/email/", "/offline/",
-                 "/enrolment/", "/card/", "/treatment/", "/plan/"):  # fmt: skip
+                 "/enrolment/", "/card/", "/treatment/", "/plan/",
+                 "/accounts/2fa/totp/activate/", "/history/?show=notes"):  # fmt: skip
         check(page, path, problems)
     page.goto("/plan/")
     page.get_by_label("Amount (mg)").fill("")

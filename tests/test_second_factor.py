@@ -149,3 +149,19 @@ def test_create_operator_makes_an_admin_account_that_sets_up_its_second_factor_f
     with pytest.raises(CommandError, match="too short"):
         call_command("create_operator", "other@example.org")
     assert not User.objects.filter(email="other@example.org").exists()
+
+
+def test_the_two_factor_pages_speak_the_products_words_and_lead_on(client, clinic, clinician):
+    """Issue 23: allauth's "Activate Authenticator App" and a recovery-codes page with no
+    way on; now what the step is, why, and Continue."""
+    newcomer = UserFactory(role="clinician", clinic=clinic)
+    client.post("/accounts/login/", {"login": newcomer.email, "password": PASSWORD})
+    html = client.get("/accounts/2fa/totp/activate/").content.decode()
+    assert "Set up two-factor sign-in" in html and "Authenticator App" not in html
+    assert "Activate two-factor sign-in" in html and "recovery codes" in html
+    client.post("/accounts/logout/")
+    sign_in_fully(client, clinician)
+    client.post("/accounts/2fa/recovery-codes/generate/")
+    html = client.get("/accounts/2fa/recovery-codes/").content.decode()
+    assert "Your recovery codes" in html and "Continue to LDN Tracker" in html
+    assert 'href="/"' in html
