@@ -400,3 +400,20 @@ def test_the_audit_log_names_the_diary_day_and_the_invitee(admin_client, clinic_
     html = admin_client.get("/clinic-admin/audit/").content.decode()
     assert "(diary day " in html and "daily entry" not in html
     assert "(invite to nia@example.org)" in html
+
+
+def test_the_audit_log_shows_the_patients_own_exports(admin_client, patient):
+    """Issue 23: a patient downloading all their data is in their clinic's audit log."""
+    from django.test import Client
+
+    from .factories import login
+
+    patient_client = Client()
+    login(patient_client, patient.user)
+    assert patient_client.get("/export/diary.json").status_code == 200
+    assert patient_client.get("/export/diary.csv").status_code == 200
+    html = admin_client.get("/clinic-admin/audit/").content.decode()
+    assert "Downloaded all their data (JSON)" in html and "Exported the diary as CSV" in html
+    assert patient.user.email in html
+    only = admin_client.get("/clinic-admin/audit/?action=export_json").content.decode()
+    assert "Downloaded all their data (JSON)" in only
