@@ -173,6 +173,7 @@ def test_all_open_alerts_of_one_kind_are_acknowledged_at_once(client, clinician,
     assert not opioid.filter(acknowledged_at__isnull=True).exists()
     assert set(opioid.values_list("acknowledged_by", flat=True)) == {clinician.pk}
     assert AuditEvent.objects.filter(action="acknowledge_alert", object_type="alert").count() == 3
+    assert AuditEvent.objects.filter(action="acknowledge_alert").count() == 3  # one an alert
     page = client.get(f"/clinic/patients/{patient.pk}/").content.decode()
     assert "3 alerts acknowledged." in page and "Acknowledge all" not in page
     bad = client.post(f"/clinic/patients/{patient.pk}/alerts/acknowledge/", {"kind": "nope"})

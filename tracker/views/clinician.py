@@ -53,9 +53,12 @@ DOSE_OUTCOMES = {
 }
 
 
-def _patient(request: HtmxHttpRequest, clinician: User, pk: int, action: AuditAction) -> Patient:
-    """One of the clinician's own patients, the read audited as `action`. Anyone else's is
-    a 404, and the attempt is audited as denied (naming only the id that was tried)."""
+def _patient(
+    request: HtmxHttpRequest, clinician: User, pk: int, action: AuditAction, *, read: bool = True
+) -> Patient:
+    """One of the clinician's own patients, the read audited as `action` (not when `read`
+    is False: the action audits each thing it did). Anyone else's is a 404, and the attempt
+    is audited as denied (naming only the id that was tried)."""
     visible = Patient.objects.visible_to(clinician).select_related("user", "summary")
     patient = visible.filter(pk=pk).first()
     ip = client_ip(request)
@@ -65,7 +68,8 @@ def _patient(request: HtmxHttpRequest, clinician: User, pk: int, action: AuditAc
             object_type="patient", object_id=str(pk), ip=ip,
         )  # fmt: skip
         raise Http404(_("No such patient of yours."))
-    audit.record(actor=clinician, action=action, patient=patient, ip=ip)
+    if read:
+        audit.record(actor=clinician, action=action, patient=patient, ip=ip)
     return patient
 
 
@@ -297,7 +301,7 @@ def acknowledge_selected(request: HtmxHttpRequest, *, clinician: User) -> HttpRe
 @clinician_required
 def acknowledge_kind(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     """Acknowledge all the open alerts of one kind for a patient at once."""
-    patient = _patient(request, clinician, pk, AuditAction.ACKNOWLEDGE_ALERT)
+    patient = _patient(request, clinician, pk, AuditAction.ACKNOWLEDGE_ALERT, read=False)
     kind = request.POST.get("kind", "")
     done = 0
     if kind not in {k.value for k in Kind}:
