@@ -200,6 +200,15 @@ def require_shared_cache(caches: dict[str, Any], debug: bool) -> None:
 
 require_shared_cache(CACHES, DEBUG)
 
+# Sessions: with Redis, read from the cache and written through to the database (Django's
+# cached_db), so a page does not query its session; ending one (signing out, deactivation)
+# deletes it from both. Without Redis, the database's.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # Behind a reverse proxy: the addresses of the proxies that may tell us the client's address
 # (X-Forwarded-For), and how many stand in a row. Nobody else's header is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])

@@ -145,7 +145,16 @@ def test_a_session_cannot_be_used_after_signing_out(client, patient):
     assert thief.get("/diary/").status_code == 302
 
 
-def test_deactivation_ends_open_sessions_at_once(client, clinic_admin, clinician):
+@pytest.fixture(params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Both session engines: the database's (no Redis), and production's with Redis, read
+    from the cache and written through to the database (issue 24). Ending a session and
+    the idle sign-out must hold with either."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
+
+
+def test_deactivation_ends_open_sessions_at_once(client, clinic_admin, clinician, session_engine):
     staff_phone = Client()
     sign_in(staff_phone, clinician.email)
     staff_phone.post("/accounts/2fa/authenticate/", {"code": totp_code(clinician.totp_secret)})
@@ -158,7 +167,7 @@ def test_deactivation_ends_open_sessions_at_once(client, clinic_admin, clinician
     assert AuditEvent.objects.filter(action="account_deactivated", subject=clinician).exists()
 
 
-def test_staff_are_signed_out_after_30_idle_minutes(client, clinician):
+def test_staff_are_signed_out_after_30_idle_minutes(client, clinician, session_engine):
     login(client, clinician)
     assert client.get("/clinic/").status_code == 200
     session = client.session
@@ -169,7 +178,7 @@ def test_staff_are_signed_out_after_30_idle_minutes(client, clinician):
     assert not signed_in(client)
 
 
-def test_staff_active_within_30_minutes_stay_signed_in(client, clinician):
+def test_staff_active_within_30_minutes_stay_signed_in(client, clinician, session_engine):
     login(client, clinician)
     client.get("/clinic/")
     session = client.session

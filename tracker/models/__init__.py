@@ -32,7 +32,15 @@ from .diary import (
     PrescriptionQuerySet,
     Timing,
 )
-from .notifications import Channel, Heartbeat, Notification, PushSubscription, SendKind, SendStatus
+from .notifications import (
+    Channel,
+    Heartbeat,
+    NightlyBatch,
+    Notification,
+    PushSubscription,
+    SendKind,
+    SendStatus,
+)
 from .people import (
     EDITABLE_DAYS,
     Clinic,
@@ -82,6 +90,7 @@ __all__ = [
     "GapAnswer",
     "Heartbeat",
     "Invite",
+    "NightlyBatch",
     "Notification",
     "Outcome",
     "PGICAnswer",

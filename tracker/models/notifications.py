@@ -136,3 +136,36 @@ class Heartbeat(models.Model):
         cls.objects.update_or_create(
             name=name, defaults={"beat_at": timezone.now(), "detail": detail[:200]}
         )
+
+
+class NightlyBatch(models.Model):
+    """One share of a clinic's nightly re-evaluation (issue 24): a range of its patients,
+    queued as one task so every worker takes batches. The row is the ledger: a worker
+    claims it (`started_at`) and marks it done; a batch claimed by a worker that died, or
+    queued and never taken, is queued again by the sweep. Re-evaluating is idempotent, so
+    a batch run twice raises no alert twice."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    night = models.DateField()  # the clinic's date of the night it ran for
+    first_patient = models.PositiveIntegerField()  # patient ids, both ends included
+    last_patient = models.PositiveIntegerField()
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "night", "first_patient"], name="nightly_batch_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_patient__lte=models.F("last_patient")),
+                name="nightly_batch_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic_id} {self.night} patients {self.first_patient}–{self.last_patient}"
