@@ -1,6 +1,8 @@
-"""Requests per second of the signed-in pages against a bare Django view on the same server
-(issue 14): gunicorn with 2 workers and production settings, wrk with 2 threads × 20
-connections, the pages interleaved with the bare view round after round.
+"""Requests per second of the signed-in pages against a bare Django view (issue 14; issue 24:
+a Django project of its own, bench/bare_project, with no apps and no middleware, under the
+same gunicorn): 2 workers each, production settings, wrk with 2 threads × 20 connections,
+the pages interleaved with the bare view round after round. "app's stack" is the same
+one-word view served through the app's middleware: the fixed cost every page pays.
 
     .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5]
         [--database-url postgres://postgres@127.0.0.1:5432/ldn_bench] [--redis-url redis://127.0.0.1:6379/1]
@@ -108,9 +110,19 @@ def main() -> None:
          "--workers", "2", "--log-level", "warning"],
         cwd=ROOT, env=os.environ,
     )  # fmt: skip
+    # The reference: a Django project of its own (bench/bare_project: no apps, no
+    # middleware, one view) under the same gunicorn, interleaved round by round (issue 24).
+    bare_env = os.environ | {"DJANGO_SETTINGS_MODULE": "bare_project.settings"}
+    bare_server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "bare_project.wsgi", "--bind",
+         f"127.0.0.1:{args.port + 1}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT / "bench", env=bare_env,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{args.port}"
+    bare_base = f"http://127.0.0.1:{args.port + 1}"
     pages = {
-        "bare view": ("/bench/bare/", None),
+        "bare Django": (bare_base + "/", None),
+        "app's stack": ("/bench/bare/", None),  # the same "ok" through the app's middleware
         "Today": ("/diary/", patient_cookie),
         "History": ("/history/", patient_cookie),
         "Trends": ("/trends/", patient_cookie),
@@ -125,21 +137,30 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(bare_base + "/", timeout=1)  # noqa: S310 (http, ours)
+                break
+            except OSError:
+                time.sleep(0.2)
         for path, cookie in pages.values():  # warm every worker, and check each page answers
-            request = urllib.request.Request(base + path)  # noqa: S310 (http, ours)
+            url = path if path.startswith("http") else base + path
+            request = urllib.request.Request(url)  # noqa: S310 (http, ours)
             if cookie:
                 request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
             with urllib.request.urlopen(request) as response:  # noqa: S310
-                assert response.status == 200 and response.url.endswith(path), (path, response.url)
-            wrk(base + path, cookie, 1)
+                assert response.status == 200 and response.url == url, (url, response.url)
+            wrk(url, cookie, 1)
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
         for _ in range(args.rounds):
             for name, (path, cookie) in pages.items():
-                results[name].append(wrk(base + path, cookie, args.seconds))
+                url = path if path.startswith("http") else base + path
+                results[name].append(wrk(url, cookie, args.seconds))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-    bare = statistics.median(r for r, _ in results["bare view"])
+        for running in (server, bare_server):
+            running.terminate()
+            running.wait(timeout=10)
+    bare = statistics.median(r for r, _ in results["bare Django"])
     print(f"gunicorn 2 workers, wrk -t2 -c20, {args.rounds} × {args.seconds} s interleaved, "
           f"{total} patients in the database ({args.database_url.split(':')[0]})")  # fmt: skip
     print(f"{'page':<14}{'req/s':>9}{'median ms':>11}{'share of bare':>15}")
