@@ -46,7 +46,7 @@ run: $(VENV)/.runtime $(CHARTJS)
 ## test: install what the tests need and run the whole suite in parallel (DATABASE_URL picks
 ## the database, REDIS_URL the cache)
 test: $(VENV)/.dev $(CHARTJS) $(AXE)
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 ## test-fast: the developer's inner loop, under a minute: all but the slow and browser tests
 test-fast: $(VENV)/.dev $(CHARTJS)

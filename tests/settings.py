@@ -46,3 +46,9 @@ if not os.environ.get("VAPID_PRIVATE_KEY"):
     _vapid.generate_keys()
     VAPID_PRIVATE_KEY = _vapid.private_pem().decode()
 VAPID_DEV_KEY_FILE = None
+
+# PostgreSQL for tests: commits need not wait for the disk (a crash loses only test data),
+# which the many committing browser and concurrency tests would otherwise wait for.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
