@@ -49,10 +49,18 @@ class Trends:
 
 
 def trends(
-    days: Sequence[Day], evaluation: Evaluation, chosen: str, plan: Sequence[Step] = ()
+    days: Sequence[Day],
+    evaluation: Evaluation,
+    chosen: str,
+    plan: Sequence[Step] = (),
+    *,
+    comparison: list[TimingGroup] | None = None,
 ) -> Trends:
     """The charts' data for the range `chosen`; with `plan`, the titration plan's step in
-    force each day beside the dose taken (SPEC §3a: plan vs taken)."""
+    force each day beside the dose taken (SPEC §3a: plan vs taken). `days` is the whole
+    diary, or what `EntryQuerySet.for_range` reads of it (the range's days and the last
+    entry, dose and timed dose before them) with `comparison`, the summary's bedtime-or-
+    morning comparison of every night."""
     today = evaluation.today
     by_date = {d.date: d for d in days if d.date <= today}
     first_logged = min(by_date, default=today)
@@ -104,8 +112,19 @@ def trends(
         ranges=[(key, label) for key, (label, _) in RANGES.items()],
         data=data,
         rows=rows,
-        comparison=timing_comparison(days),
+        comparison=comparison
+        if comparison is not None
+        else timing_comparison([d for d in days if d.date <= today]),
     )
+
+
+def window_start(chosen: str, today: dt.date) -> dt.date | None:
+    """The first day a range's charts read (its 6 days before prime the 7-day means), or
+    None for "all"."""
+    span = RANGES[chosen][1]
+    if span is None:
+        return None
+    return today - dt.timedelta(span - 1 + ROLLING_DAYS - 1)
 
 
 def rolling_means(

@@ -323,6 +323,9 @@ class PatientSummary(models.Model):
     review_dose = models.DecimalField(max_digits=4, decimal_places=2, null=True)  # SPEC §12
     # Every course as [day 1, last day or null] (ISO dates), for History's week labels.
     course_spans = models.JSONField(default=list, blank=True)
+    # Trends' bedtime-or-morning comparison over every night of the diary (charts.py), kept
+    # so the default Trends reads only its range (issue 24); None until first computed.
+    timing_nights = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.db.models.functions import Length, Mod
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
@@ -162,6 +162,22 @@ class EntryQuerySet(models.QuerySet["DailyEntry"]):
         """The diary as the response rule and the alerts read it, oldest first."""
         rows = self.order_by("date").values_list(*Day.FIELDS)
         return [Day(*row) for row in rows]
+
+    def for_range(self, first: dt.date, last: dt.date) -> list[Day]:
+        """What a chart of `first`…`last` needs (charts.trends), in one query whatever the
+        diary's length: its days, and before them the last entry (the diary began earlier),
+        the last dose taken (the dose in force, and whether the first one in range is a
+        change) and the last dose at a known time (the same for timing)."""
+        earlier = self.filter(date__lt=first).order_by("-date")
+        before = earlier.values("date")[:1]
+        dose = earlier.filter(dose_taken=True, dose_mg__isnull=False).values("date")[:1]
+        timed = earlier.filter(dose_taken=True, time_taken__isnull=False).values("date")[:1]
+        return self.filter(
+            Q(date__gte=first, date__lte=last)
+            | Q(date=Subquery(before))
+            | Q(date=Subquery(dose))
+            | Q(date=Subquery(timed))
+        ).days()
 
 
 def _range(field: str, low: Any, high: Any, *, optional: bool = False) -> models.CheckConstraint:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from .. import dosing
+from .. import charts, dosing
 from ..alerts import rule as alert_rule
 from ..alerts.rule import Priority
 from ..models import Alert, DailyEntry, Notification, Patient, PatientSummary, Prescription
@@ -138,6 +138,7 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
                 [first.isoformat(), last.isoformat() if last else None]
                 for first, last in found.spans
             ],
+            "timing_nights": [asdict(g) for g in charts.timing_comparison(found.days)],
         }
     )
     PatientSummary.objects.bulk_create(

@@ -41,6 +41,7 @@ from ..security.client_ip import client_ip
 from ..services import clinical
 from ..services import plan as plan_service
 from ..services import questionnaires as questionnaire_service
+from ..services import trends as trends_service
 from ..services.status import plan_of
 from ..tables.sorting import Sorting, kept
 from ..treatment import course_history
@@ -114,10 +115,9 @@ def panel(request: HtmxHttpRequest, *, clinician: User) -> HttpResponse:
 def record(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpResponse:
     if request.htmx and "range" in request.GET:
         patient = _patient(request, clinician, pk, AuditAction.VIEW_CHARTS)
-        days = DailyEntry.objects.for_patient(patient).days()
         context = {
-            "trends": charts.trends(
-                days,
+            "trends": trends_service.trends(
+                patient,
                 patient.status(),
                 charts.parse_range(request.GET["range"]),
                 plan=plan_of(list(patient.prescriptions.active())),

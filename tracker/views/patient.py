@@ -39,6 +39,7 @@ from ..security.client_ip import client_ip
 from ..services import diary as diary_service
 from ..services import questionnaires as questionnaire_service
 from ..services import reminders as reminder_service
+from ..services import trends as trends_service
 from ..services.status import plan_of
 
 HISTORY_DAYS = 56
@@ -409,12 +410,12 @@ def _versions(found: list[versions.Version] | None, viewer: Any, patient: Patien
 def trends(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
     """The patient's own charts; the range switch swaps the #trends partial with htmx."""
     chosen = charts.parse_range(request.GET.get("range"))
-    days = DailyEntry.objects.for_patient(patient).days()
     evaluation = patient.status()
     context = {
         "evaluation": evaluation,
-        "trends": charts.trends(
-            days, evaluation, chosen, plan=plan_of(list(patient.prescriptions.active()))
+        # The range's days and the stored summary, not the whole diary (issue 24).
+        "trends": trends_service.trends(
+            patient, evaluation, chosen, plan=plan_of(list(patient.prescriptions.active()))
         ),
         "range_url": reverse("trends"),
     }
