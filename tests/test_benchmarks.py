@@ -82,6 +82,12 @@ def test_the_nightly_benchmark_runs(tmp_path):
     assert "nightly re-evaluation, 12 patients × 30 days, 1 worker:" in out, out
 
 
+def test_the_length_benchmark_runs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'length.sqlite3'}"
+    out = run("bench/length.py", "--lengths", "10", "40", "--runs", "2", "--database-url", url)
+    assert "Trends: 10 days" in out and "record: 10 days" in out, out
+
+
 def test_the_table_benchmark_runs():
     out = run("bench/tables.py", "--rows", "30", "--runs", "2")
     assert all(name in out for name in ("history", "record", "numbers", "panel"))
