@@ -131,18 +131,13 @@ def main() -> None:
         "record": (f"/clinic/patients/{pk}/", big_cookie),
     }
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/health/", timeout=1)  # noqa: S310 (http, ours)
-                break
-            except OSError:
-                time.sleep(0.2)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(bare_base + "/", timeout=1)  # noqa: S310 (http, ours)
-                break
-            except OSError:
-                time.sleep(0.2)
+        for answering in (base + "/health/", bare_base + "/"):  # both servers are up
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(answering, timeout=1)  # noqa: S310 (http, ours)
+                    break
+                except OSError:
+                    time.sleep(0.2)
         for path, cookie in pages.values():  # warm every worker, and check each page answers
             url = path if path.startswith("http") else base + path
             request = urllib.request.Request(url)  # noqa: S310 (http, ours)

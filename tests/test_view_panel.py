@@ -320,7 +320,8 @@ def test_selected_rows_acknowledge_their_routine_alerts_and_leave_the_urgent_one
     opioid.refresh_from_db()
     assert opioid.acknowledged_at is None  # urgent: read on the record first
     assert AuditEvent.objects.filter(action="acknowledge_alert", outcome="success").count() == 3
-    assert "3 alerts acknowledged." in client.get("/clinic/").content.decode()
+    page = client.get("/clinic/").content.decode()
+    assert "3 alerts acknowledged." in page and "Urgent alerts stay open" in page
     patient.summary.refresh_from_db()
     assert (patient.summary.open_alerts, patient.summary.urgent_alerts) == (1, 1)
 

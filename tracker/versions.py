@@ -13,11 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from . import dosing
-from .formatting import plain_number
+from .formatting import choice_labels, plain_number
 
 # The fields as the diary form names them, in the form's order.
 LABELS = {
@@ -43,6 +42,11 @@ LABELS = {
 }
 
 
+# The fields whose stored value is a choice (a 0–10 scale's label is its number).
+CHOICES = frozenset({"sleep_quality", "dreams", "headache", "nausea", "irritability",
+                     "dose_unit"})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Change:
     field: str  # the field's words ("Pain")
@@ -60,26 +64,18 @@ class Version:
 
 
 def _shown(name: str, value: Any) -> str:
-    """One stored value in words, as a snapshot holds it (numbers as text, times as HH:MM)."""
-    from .models.diary import SEVERITY_0_3, SLEEP_QUALITY, Dreams
+    """One stored value in words, as a snapshot holds it (numbers as text, times as HH:MM);
+    a choice in the words the diary shows it (formatting.choice_labels)."""
+    from .models import DailyEntry
 
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    choices: dict[str, dict[Any, Any]] = {
-        "sleep_quality": dict(SLEEP_QUALITY),
-        "headache": dict(SEVERITY_0_3),
-        "nausea": dict(SEVERITY_0_3),
-        "irritability": dict(SEVERITY_0_3),
-        "dreams": dict(Dreams.choices),
-        "dose_unit": dict(dosing.UNIT_CHOICES),
-    }
-    names = choices.get(name, {})
-    if value in names:
-        return str(_(str(names[value])))
     if name in {"dose_mg", "dose_amount", "sleep_hours"}:
         return plain_number(value)
+    if name in CHOICES:
+        return choice_labels(DailyEntry, name, get_language()).get(value, str(value))
     return str(value)
 
 

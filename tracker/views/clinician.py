@@ -279,7 +279,9 @@ def acknowledge_selected(request: HtmxHttpRequest, *, clinician: User) -> HttpRe
     if not wanted:
         messages.error(request, _("Choose at least one patient: tick the box on their row."))
         return redirect(panel_url)
-    patients = list(Patient.objects.visible_to(clinician).filter(pk__in=wanted))
+    patients = list(
+        Patient.objects.visible_to(clinician).select_related("summary").filter(pk__in=wanted)
+    )
     if len(patients) != len(wanted):
         audit.record(
             actor=clinician, action=AuditAction.ACKNOWLEDGE_ALERT, outcome=AuditOutcome.DENIED,
@@ -288,12 +290,10 @@ def acknowledge_selected(request: HtmxHttpRequest, *, clinician: User) -> HttpRe
         )  # fmt: skip
         raise Http404(_("No such patient of yours."))
     done = clinical.acknowledge_routine(patients=patients, by=clinician, ip=client_ip(request))
-    messages.success(
-        request,
-        ngettext(
-            "%(n)s alert acknowledged.", "%(n)s alerts acknowledged.", done
-        ) % {"n": done} + " " + _("Urgent alerts are acknowledged on the record."),
-    )  # fmt: skip
+    said = ngettext("%(n)s alert acknowledged.", "%(n)s alerts acknowledged.", done) % {"n": done}
+    if any(p.summary.urgent_alerts for p in patients):  # type: ignore[attr-defined]
+        said += " " + _("Urgent alerts stay open: acknowledge them on the record.")
+    messages.success(request, said)
     return redirect(panel_url)
 
 

@@ -33,6 +33,7 @@ from ..forms.patient import (
 )
 from ..models import AuditAction, DailyEntry, Patient, Prescription
 from ..models.diary import in_force
+from ..response import side_effects
 from ..response.courses import LAPSE_DAYS
 from ..response.rule import week_number
 from ..security.client_ip import client_ip
@@ -373,10 +374,9 @@ def history(request: HtmxHttpRequest, *, patient: Patient) -> HttpResponse:
 
 
 def _side_effect(row: dict[str, Any]) -> bool:
+    """A side effect present that day, as SPEC §5 counts one (side_effects.PRESENT)."""
     day = row["entry"]
-    return day is not None and bool(
-        day.headache or day.nausea or day.irritability or day.vivid_dreams or day.nightmare_woke
-    )
+    return day is not None and any(test(day) for test in side_effects.PRESENT.values())
 
 
 # History's filters (issue 23): 56 day cards are long on a phone; these find the days that
