@@ -3,7 +3,13 @@ planned as batches (tracker/services/nightly.py) and run by one worker process, 
 two, each claiming batches as a queue worker does; ms per patient and the second worker's
 speed-up are printed, with the machine's load.
 
+Each night is a day later than the one before (the workers' clock is moved on), as real
+nights are: the first re-evaluates everyone in full (as `refresh_alerts` does, and as a
+night does for a patient whose diary changed), the next ones carry each patient on from
+the night before (services/incremental.py), with one worker and then with two.
+
     .venv/bin/python bench/refresh.py [--patients 500 1000 5000] [--days 365] [--workers 1 2]
+        [--carried-only]
         [--database-url postgres://postgres@127.0.0.1:5432/ldn_bench | sqlite:////tmp/x.sqlite3]
 
 Clinics are generated once per database and size. The workers start together once each
@@ -25,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
+import time_machine
 
 
 def generate(patients: int, days: int) -> int:
@@ -96,27 +103,46 @@ def plan(clinic_id: int) -> list[int]:
     return list(NightlyBatch.objects.filter(clinic_id=clinic_id).values_list("pk", flat=True))
 
 
-def worker(url: str, batches: list[int], go: Path) -> None:
+def worker(url: str, batches: list[int], go: Path, ahead: int, full: bool) -> None:
     """One worker process: set up, wait for the start, claim and run batches in turn (a
-    batch another worker claimed first is skipped, as on the queue)."""
+    batch another worker claimed first is skipped, as on the queue), `ahead` days from
+    now; with `full`, every patient re-evaluated in full."""
     common.prepare_environment(url)
     import django
+    import time_machine
 
     django.setup()
     from django.db import connection
 
-    from tracker.services import nightly
+    from tracker.services import incremental, nightly
 
     connection.ensure_connection()
+    if full:
+        incremental.reevaluate = lambda patients: (incremental.Run(0, 0, 0), list(patients))
     while not go.exists():
         time.sleep(0.01)
-    for pk in batches:
-        nightly.run_batch(pk)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=ahead), tick=True):
+        for pk in batches:
+            nightly.run_batch(pk)
 
 
-def night(url: str, clinic_id: int, workers: int) -> float:
-    """Seconds for `workers` processes to re-evaluate the clinic's night."""
-    batches = plan(clinic_id)
+def ahead(clinic_id: int) -> int:
+    """Days from today to the clinic's next night: one after its last evaluation."""
+    from django.db.models import Max
+
+    from tracker.models import PatientSummary
+
+    last = PatientSummary.objects.filter(patient__user__clinic_id=clinic_id).aggregate(
+        last=Max("recent_until")
+    )["last"]
+    return max((last - dt.date.today()).days + 1, 1) if last else 1
+
+
+def night(url: str, clinic_id: int, workers: int, *, full: bool = False) -> float:
+    """Seconds for `workers` processes to re-evaluate the clinic's next night."""
+    days = ahead(clinic_id)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
+        batches = plan(clinic_id)
     go = Path(tempfile.mkdtemp(prefix="ldn-night-")) / "go"
     env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     procs = [
@@ -131,6 +157,9 @@ def night(url: str, clinic_id: int, workers: int) -> float:
                 str(go),
                 "--batches",
                 ",".join(map(str, batches[i::workers] + batches)),
+                "--ahead",
+                str(days),
+                *(["--full"] if full else []),
             ],
             env=env,
         )
@@ -159,17 +188,29 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/ldn_bench_nightly"
     )
+    parser.add_argument(
+        "--carried-only", action="store_true",
+        help="skip the night in full (the clinic was re-evaluated in full by an earlier run)",
+    )  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--batches", default="", help=argparse.SUPPRESS)
     parser.add_argument("--go", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--ahead", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.database_url, [int(b) for b in args.batches.split(",") if b], Path(args.go))
+        batches = [int(b) for b in args.batches.split(",") if b]
+        worker(args.database_url, batches, Path(args.go), args.ahead, args.full)
         return
     common.start(args.database_url)
     print(f"load before: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
     for size in args.patients:
         clinic = generate(size, args.days)
+        if not args.carried_only:
+            took = night(args.database_url, clinic, 1, full=True)
+            print(f"in full (every diary read), {size} patients × {args.days} days, 1 worker: "
+                  f"{took:.1f} s ({took * 1000 / size:.1f} ms a patient), "
+                  f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
         times = {}
         for n in args.workers:
             times[n] = night(args.database_url, clinic, n)

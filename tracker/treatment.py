@@ -31,11 +31,18 @@ class CourseHistory:
     spans: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)
 
 
-def course_history(patient: Patient, days: Sequence[Day], today: dt.date) -> CourseHistory:
-    """The courses of `patient`'s diary `days` (oldest first, up to `today`)."""
+def course_history(
+    patient: Patient,
+    days: Sequence[Day],
+    today: dt.date,
+    found: list[courses.Course] | None = None,
+) -> CourseHistory:
+    """The courses of `patient`'s diary `days` (oldest first, up to `today`), or `found`
+    when the caller has them (the stored summary's: then `days` are not read)."""
     stops = list(patient.stops.select_related("confirmed_by", "reported_by"))
-    answers = dict(patient.gap_answers.values_list("after", "kept_taking"))
-    found = courses.courses(days, [s.as_rule() for s in stops if s.on <= today], answers)
+    if found is None:
+        answers = dict(patient.gap_answers.values_list("after", "kept_taking"))
+        found = courses.courses(days, [s.as_rule() for s in stops if s.on <= today], answers)
     reviews = list(patient.reviews.select_related("recorded_by"))
     rows = []
     for course in reversed(found):

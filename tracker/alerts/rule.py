@@ -121,13 +121,13 @@ def signals(
         *_safety(days),
         *_headache_runs(days),
         *_side_effects(days, today, spans),
-        *_gaps(days, today, course_rule.stopped_days(courses)),
+        *gaps(days, today, course_rule.stopped_days(spans)),
         *_courses(courses, stops),
         *_off_plan(days, plan, spans),
     ]
     if opioids_at_enrolment is not None:
         found.append(Signal(Kind.OPIOID, opioids_at_enrolment, {"source": ENROLMENT}, ENROLMENT))
-    review = _review(evaluation)
+    review = review_signal(evaluation)
     if review:
         found.append(review)
     return sorted(found, key=lambda s: (s.priority, s.on, s.kind, s.source))
@@ -155,16 +155,23 @@ def _side_effects(
 ) -> Iterator[Signal]:
     """A side effect persistent on a settled dose and timing (SPEC §5): one alert per
     stretch of days on which it held, with the timing then (the suggestion depends on it)."""
-    for effect, start, last, timing in side_effects.persistent_runs(days, today, spans):
-        yield Signal(
-            SIDE_EFFECT_KINDS[effect],
-            start,
-            {"days": side_effects.PERSISTENT_DAYS, "timing": timing or ""},
-            until=last,
-        )
+    for run in side_effects.persistent_runs(days, today, spans):
+        yield persistent(*run)
 
 
-def _gaps(
+def persistent(
+    effect: side_effects.Effect, start: dt.date, last: dt.date, timing: str | None
+) -> Signal:
+    """The signal of a stretch of days on which `effect` was persistent."""
+    return Signal(
+        SIDE_EFFECT_KINDS[effect],
+        start,
+        {"days": side_effects.PERSISTENT_DAYS, "timing": timing or ""},
+        until=last,
+    )
+
+
+def gaps(
     days: Sequence[Day], today: dt.date, stopped: Sequence[tuple[dt.date, dt.date | None]]
 ) -> Iterator[Signal]:
     """No entry for ≥ 3 whole days (SPEC §5): between two entries, or from the last entry
@@ -228,7 +235,7 @@ def _off_plan(
         yield Signal(Kind.OFF_PLAN, first, params, until=last)
 
 
-def _review(ev: Evaluation) -> Signal | None:
+def review_signal(ev: Evaluation) -> Signal | None:
     if ev.phase != Phase.REVIEW_DUE or ev.review_on is None:
         return None
     return Signal(

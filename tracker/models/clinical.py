@@ -326,6 +326,13 @@ class PatientSummary(models.Model):
     # Trends' bedtime-or-morning comparison over every night of the diary (charts.py), kept
     # so the default Trends reads only its range (issue 24); None until first computed.
     timing_nights = models.JSONField(null=True, blank=True)
+    # Where the side effects' settledness stood on `recent_until` (side_effects.settling_on:
+    # {"course": false}, or {"course": true, "since": ISO date or null, "timing": …}), so a
+    # night with nothing new carries it on without the diary (services/incremental.py).
+    settling = models.JSONField(null=True, blank=True)
+    # Every course in full (response.courses.as_json), oldest first, so the record's
+    # default view shows them without the diary (issue 24); None until first computed.
+    courses = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

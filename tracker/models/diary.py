@@ -163,21 +163,25 @@ class EntryQuerySet(models.QuerySet["DailyEntry"]):
         rows = self.order_by("date").values_list(*Day.FIELDS)
         return [Day(*row) for row in rows]
 
-    def for_range(self, first: dt.date, last: dt.date) -> list[Day]:
+    def for_range(self, first: dt.date, last: dt.date, *also: tuple[dt.date, dt.date]) -> list[Day]:
         """What a chart of `first`…`last` needs (charts.trends), in one query whatever the
         diary's length: its days, and before them the last entry (the diary began earlier),
         the last dose taken (the dose in force, and whether the first one in range is a
-        change) and the last dose at a known time (the same for timing)."""
+        change) and the last dose at a known time (the same for timing); and the days of
+        the ranges `also` (the record's baseline week and evaluation window)."""
         earlier = self.filter(date__lt=first).order_by("-date")
         before = earlier.values("date")[:1]
         dose = earlier.filter(dose_taken=True, dose_mg__isnull=False).values("date")[:1]
         timed = earlier.filter(dose_taken=True, time_taken__isnull=False).values("date")[:1]
-        return self.filter(
+        wanted = (
             Q(date__gte=first, date__lte=last)
             | Q(date=Subquery(before))
             | Q(date=Subquery(dose))
             | Q(date=Subquery(timed))
-        ).days()
+        )
+        for low, high in also:
+            wanted |= Q(date__gte=low, date__lte=high)
+        return self.filter(wanted).days()
 
 
 def _range(field: str, low: Any, high: Any, *, optional: bool = False) -> models.CheckConstraint:
@@ -250,6 +254,9 @@ class DailyEntry(models.Model):
 
     class Meta:
         ordering = ["date"]
+        # The nightly run asks which patients' entries changed since their summary: a
+        # look at the last day's changes, not a scan of every diary (issue 24).
+        indexes = [models.Index(fields=["patient", "updated_at"], name="entry_changed")]
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="entry_one_per_day"),
             _range("dose_mg", DOSE_MIN, DOSE_MAX, optional=True),

@@ -63,6 +63,40 @@ class Course:
         return self.after == End.LAPSE or self.gap_before > RETITRATE_AFTER
 
 
+def as_json(course: Course) -> dict[str, object]:
+    """`course` as plain JSON (dates as ISO text), for the stored summary."""
+    return {
+        "number": course.number,
+        "day_one": course.day_one.isoformat(),
+        "last_dose": course.last_dose.isoformat(),
+        "ended_on": course.ended_on.isoformat() if course.ended_on else None,
+        "end_reason": course.end_reason.value if course.end_reason else None,
+        "after": course.after.value if course.after else None,
+        "gap_before": course.gap_before,
+    }
+
+
+def from_json(data: Mapping[str, object]) -> Course:
+    def day(key: str) -> dt.date | None:
+        value = data[key]
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+    def end(key: str) -> End | None:
+        value = data[key]
+        return End(value) if isinstance(value, str) else None
+
+    gap = data["gap_before"]
+    return Course(
+        int(data["number"]),  # type: ignore[call-overload]
+        day("day_one"),  # type: ignore[arg-type]
+        day("last_dose"),  # type: ignore[arg-type]
+        day("ended_on"),
+        end("end_reason"),
+        end("after"),
+        gap if isinstance(gap, int) else None,
+    )
+
+
 def _is_dose(day: Day) -> bool:
     return day.dose_taken and day.dose_mg is not None
 
@@ -218,15 +252,17 @@ def in_spans(day: dt.date, course_spans: Sequence[tuple[dt.date, dt.date | None]
     return any(first <= day and (last is None or day <= last) for first, last in course_spans)
 
 
-def stopped_days(found: Sequence[Course]) -> list[tuple[dt.date, dt.date | None]]:
-    """(first, last or None) of each stretch between a course's end and the next day 1:
-    the days a patient was stopped."""
+def stopped_days(
+    course_spans: Sequence[tuple[dt.date, dt.date | None]],
+) -> list[tuple[dt.date, dt.date | None]]:
+    """(first, last or None) of each stretch between a course's end and the next day 1
+    (`spans` of the courses): the days a patient was stopped."""
     out: list[tuple[dt.date, dt.date | None]] = []
-    for index, course in enumerate(found):
-        if course.ended_on is None:
+    for index, (_day_one, ended_on) in enumerate(course_spans):
+        if ended_on is None:
             continue
-        nxt = found[index + 1].day_one - ONE_DAY if index + 1 < len(found) else None
-        first = course.ended_on + ONE_DAY
+        nxt = course_spans[index + 1][0] - ONE_DAY if index + 1 < len(course_spans) else None
+        first = ended_on + ONE_DAY
         if nxt is None or nxt >= first:
             out.append((first, nxt))
     return out

@@ -16,7 +16,7 @@ its dose and timing counts afresh on its day 1.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -87,12 +87,37 @@ def settled_by_day(
     """For every day inside a course up to `until`: whether dose and timing have each been
     taken for ≥ 14 days then (counted within the course), and the timing in use. Days
     outside every course are absent. Without `spans`, one course from the first dose."""
+    return {day: (settled(since, day), when) for day, since, when in _settling(days, until, spans)}
+
+
+def settled(since: dt.date | None, day: dt.date) -> bool:
+    """Whether a dose and timing unchanged since `since` have settled by `day`."""
+    return since is not None and (day - since).days + 1 >= SETTLED_DAYS
+
+
+def settling_on(
+    days: Sequence[Day], day: dt.date, spans: Spans | None = None
+) -> tuple[dt.date | None, str | None] | None:
+    """(the day dose and timing were last changed, the timing in use) on `day`, None
+    outside every course: with no dose taken after `day`, each later day of the same
+    course is settled once `settled(since, later)` (services/incremental.py)."""
+    found = None
+    for on, since, when in _settling(days, day, spans):
+        if on == day:
+            found = (since, when)
+    return found
+
+
+def _settling(
+    days: Sequence[Day], until: dt.date, spans: Spans | None
+) -> Iterator[tuple[dt.date, dt.date | None, str | None]]:
+    """(day, the later of the day the dose and the day the timing last changed, the timing
+    in use) for every day inside a course up to `until`."""
     taken = {d.date: d for d in days if d.dose_taken and d.dose_mg is not None}
     if not taken:
-        return {}
+        return
     if spans is None:
         spans = [(min(taken), None)]
-    out: dict[dt.date, tuple[bool, str | None]] = {}
     for first, last in spans:
         dose_since = timing_since = None
         last_mg = last_timing = None
@@ -106,10 +131,8 @@ def settled_by_day(
                 if when is not None and when != last_timing:
                     timing_since, last_timing = day, when
             since = max(dose_since, timing_since) if dose_since and timing_since else dose_since
-            settled = since is not None and (day - since).days + 1 >= SETTLED_DAYS
-            out[day] = (settled, last_timing)
+            yield day, since, last_timing
             day += dt.timedelta(days=1)
-    return out
 
 
 def status(

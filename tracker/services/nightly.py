@@ -17,7 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Clinic, NightlyBatch, Patient
-from .status import Run, refresh_everyone
+from .incremental import refresh_night
+from .status import Run
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def run_batch(pk: int, now: dt.datetime | None = None) -> Run | None:
     patients = Patient.objects.filter(
         user__clinic_id=batch.clinic_id, pk__gte=batch.first_patient, pk__lte=batch.last_patient
     )
-    run = refresh_everyone(patients)
+    run = refresh_night(patients)
     NightlyBatch.objects.filter(pk=pk, started_at=now).update(
         finished_at=timezone.now(), checked=run.checked, failed=run.failed
     )

@@ -98,16 +98,18 @@ def supply(
     *,
     prescriptions: list[Prescription] | None = None,
     days: list[Day] | None = None,
+    complete_from: dt.date | None = None,
 ) -> SupplyView:
     """What is left and when it runs out, from the dispensings, the logged doses since the
     first and the plan (SPEC §3a). One query for the dispensings; the plan and the diary
-    are read too unless the caller has them."""
+    are read too unless the caller has them (`days`, complete from `complete_from` if
+    given: from a later day than the first dispensing, the diary is read)."""
     today = today or patient.diary_today()
     dispensings = list(patient.dispensings.all())
     if not dispensings:
         return SupplyView(None, [], None)
     first = min(d.dispensed_on for d in dispensings)
-    if days is None:
+    if days is None or (complete_from is not None and first < complete_from):
         days = patient.entries.filter(date__gte=first, date__lte=today).days()
     logged = {
         d.date: (d.dose_mg if d.dose_taken else None) for d in days if first <= d.date <= today

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,17 @@ class Evaluated:
     signals: list[alert_rule.Signal]
     spans: list[tuple[dt.date, dt.date | None]]
     last_review_at: Any
+    courses: list[courses.Course]
+
+    @property
+    def settling(self) -> dict[str, Any]:
+        """Where the side effects' settledness stands today (side_effects.settling_on),
+        kept so a later night can carry it on without the diary (services/incremental.py)."""
+        found = side_effects.settling_on(self.days, self.evaluation.today, self.spans)
+        if found is None:
+            return {"course": False}
+        since, timing = found
+        return {"course": True, "since": since.isoformat() if since else None, "timing": timing}
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,7 @@ def evaluate(
         plan=plan,
     )
     spans = courses.spans(found_courses)
-    return Evaluated(days, facts, evaluation, found, spans, last_review_at)
+    return Evaluated(days, facts, evaluation, found, spans, last_review_at, found_courses)
 
 
 @transaction.atomic(savepoint=False)
@@ -139,6 +151,8 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
                 for first, last in found.spans
             ],
             "timing_nights": [asdict(g) for g in charts.timing_comparison(found.days)],
+            "settling": found.settling,
+            "courses": [courses.as_json(c) for c in found.courses],
         }
     )
     PatientSummary.objects.bulk_create(
@@ -150,17 +164,74 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
     patient.summary = PatientSummary(patient=patient, **values)  # type: ignore[attr-defined]
 
 
-def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
+ALERT_FIELDS = (
+    "patient", "kind", "source", "on", "until", "params", "priority", "acknowledged_at",
+    "acknowledged_by", "ended_on",
+)  # fmt: skip
+
+
+def store_alerts(
+    patient: Patient, found: list[alert_rule.Signal], stored: list[Alert] | None = None
+) -> list[int]:
     """Store `found` as alerts: a day signal once per (kind, source, day); an episode as
     the alert of the stored episode its days overlap, which moves its first and last day
     (several overlapping become one: the oldest, keeping any acknowledgement and the
-    sends). Nothing stored is ever lost. Returns the priorities of the open alerts."""
-    stored = list(
-        Alert.objects.filter(patient=patient).only(
-            "kind", "source", "on", "until", "params", "priority", "acknowledged_at",
-            "acknowledged_by", "ended_on",
-        )
-    )  # fmt: skip
+    sends). Nothing stored is ever lost. Returns the priorities of the open alerts.
+    `stored` is the patient's alerts (`ALERT_FIELDS`) when the caller has read them."""
+    if stored is None:
+        stored = list(Alert.objects.filter(patient=patient).only(*ALERT_FIELDS))
+    changes = AlertChanges()
+    priorities = match_alerts(patient, found, stored, changes)
+    changes.write()
+    return priorities
+
+
+@dataclass
+class AlertChanges:
+    """What storing signals changes, gathered so a batch of patients writes it at once."""
+
+    new: list[Alert] = field(default_factory=list)
+    changed: dict[tuple[str, ...], list[Alert]] = field(default_factory=dict)  # by fields
+    joined: list[tuple[Alert, list[int]]] = field(default_factory=list)  # kept, gone
+
+    def update(self, alert: Alert, fields: tuple[str, ...]) -> None:
+        self.changed.setdefault(fields, []).append(alert)
+
+    def add(self, other: AlertChanges) -> None:
+        self.new += other.new
+        for fields, alerts in other.changed.items():
+            self.changed.setdefault(fields, []).extend(alerts)
+        self.joined += other.joined
+
+    def write(self, *, loaded: bool = False) -> None:
+        """Write it all; with `loaded` (the alerts were read whole, not `ALERT_FIELDS`
+        only), the moved alerts in one INSERT … ON CONFLICT (id) DO UPDATE of the moved
+        columns each, far cheaper for hundreds than bulk_update's CASE per row."""
+        for keep, gone in self.joined:
+            Notification.objects.filter(alert_id__in=gone).update(alert=keep)
+            Alert.objects.filter(pk__in=gone).delete()
+        for fields, alerts in self.changed.items():
+            # One joined into another after it moved (its pk dropped) is gone, not moved.
+            moved = [a for a in alerts if a.pk is not None]
+            if loaded:
+                Alert.objects.bulk_create(
+                    moved, update_conflicts=True, unique_fields=["id"], update_fields=fields
+                )
+            else:
+                Alert.objects.bulk_update(moved, fields)
+        Alert.objects.bulk_create(self.new, ignore_conflicts=True)
+
+
+EPISODE_FIELDS = ("on", "until", "params", "ended_on")
+
+
+def match_alerts(
+    patient: Patient,
+    found: list[alert_rule.Signal],
+    stored: list[Alert],
+    changes: AlertChanges,
+) -> list[int]:
+    """`store_alerts` without writing: what changes is added to `changes`."""
     by_key = {(a.kind, a.source, a.on): a for a in stored}
     new: list[Alert] = []
     for signal in found:
@@ -174,13 +245,13 @@ def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
                 and _overlaps(a, signal)
             ]
             if matched:
-                _update_episode(matched, signal)
+                _update_episode(matched, signal, changes)
                 continue
         elif (signal.kind.value, signal.source, signal.on) in by_key:
             alert = by_key[(signal.kind.value, signal.source, signal.on)]
             if alert.params != signal.params:  # e.g. the opioid's name added to the day
                 alert.params = signal.params
-                alert.save(update_fields=["params"])
+                changes.update(alert, ("params",))
             continue
         alert = Alert(
             patient=patient,
@@ -193,7 +264,7 @@ def store_alerts(patient: Patient, found: list[alert_rule.Signal]) -> list[int]:
             ended_on=_ended_on(signal),
         )
         new.append(alert)
-    Alert.objects.bulk_create(new, ignore_conflicts=True)
+    changes.new += new
     live = [a for a in stored if a.pk is not None] + new
     return [a.priority for a in live if a.is_open]
 
@@ -211,7 +282,7 @@ def _overlaps(alert: Alert, signal: alert_rule.Signal) -> bool:
     return alert.on <= (signal.until or signal.on) and signal.on <= last
 
 
-def _update_episode(matched: list[Alert], signal: alert_rule.Signal) -> None:
+def _update_episode(matched: list[Alert], signal: alert_rule.Signal, changes: AlertChanges) -> None:
     keep, *joined = sorted(matched, key=lambda a: a.pk or 0)
     if joined:
         acknowledged = sorted(
@@ -221,9 +292,7 @@ def _update_episode(matched: list[Alert], signal: alert_rule.Signal) -> None:
         if keep.acknowledged_at is None and acknowledged:
             keep.acknowledged_at = acknowledged[0].acknowledged_at
             keep.acknowledged_by_id = acknowledged[0].acknowledged_by_id
-        gone = [a.pk for a in joined]
-        Notification.objects.filter(alert_id__in=gone).update(alert=keep)
-        Alert.objects.filter(pk__in=gone).delete()
+        changes.joined.append((keep, [a.pk for a in joined]))  # type: ignore[misc]
         for alert in joined:
             alert.pk = None  # no longer stored: counted no more
     ended = _ended_on(signal)
@@ -235,9 +304,10 @@ def _update_episode(matched: list[Alert], signal: alert_rule.Signal) -> None:
     ):
         return  # unchanged: nothing to write
     keep.on, keep.until, keep.params, keep.ended_on = signal.on, signal.until, signal.params, ended
-    keep.save(
-        update_fields=["on", "until", "params", "ended_on", "acknowledged_at", "acknowledged_by"]
-    )
+    if joined:  # the acknowledgement too, only when another's was taken over
+        changes.update(keep, (*EPISODE_FIELDS, "acknowledged_at", "acknowledged_by"))
+    else:
+        changes.update(keep, EPISODE_FIELDS)
 
 
 def store_alert_counts(patient_id: int) -> None:
@@ -268,9 +338,7 @@ def today_values(
     in_course = [d for d in dose_days(days, until=today) if first is None or d[0] >= first]
     stable = rule.stable_dose_day(in_course, evaluation.stopped_on or today)
     return {
-        "adherence": Decimal(evaluation.adherence.numerator) / evaluation.adherence.denominator
-        if evaluation.adherence is not None
-        else None,
+        "adherence": adherence(evaluation),
         "stable_after_days": (stable - evaluation.day_one).days
         if stable and evaluation.day_one
         else None,
@@ -282,6 +350,11 @@ def today_values(
         "recent": recent(days, evaluation.outcome, today),
         "recent_until": today,
     }
+
+
+def adherence(evaluation: rule.Evaluation) -> Decimal | None:
+    share = evaluation.adherence
+    return None if share is None else Decimal(share.numerator) / share.denominator
 
 
 RECENT_DAYS = 28
@@ -302,13 +375,20 @@ class Run:
 
 
 def refresh_everyone(patients: object = None) -> Run:
-    """Re-evaluate every patient (or those of the queryset `patients`), each in its own
-    transaction: one patient whose evaluation fails is logged and skipped, never stopping
-    the run for everyone after them."""
+    """Re-evaluate every patient (or those of the queryset `patients`) in full, each in its
+    own transaction: one patient whose evaluation fails is logged and skipped, never
+    stopping the run for everyone after them."""
     queryset = patients if patients is not None else Patient.objects.all()
     before = Alert.objects.count()
+    rows = queryset.select_related("user", "summary").order_by("pk").iterator()  # type: ignore[attr-defined]
+    checked, failed = refresh_each(rows)
+    return logged_run(checked, failed, Alert.objects.count() - before)
+
+
+def refresh_each(patients: Iterable[Patient]) -> tuple[int, int]:
+    """`refresh_patient` each of `patients`, a failure logged and skipped: (done, failed)."""
     checked = failed = 0
-    for patient in queryset.select_related("user", "summary").order_by("pk").iterator():  # type: ignore[attr-defined]
+    for patient in patients:
         try:
             refresh_patient(patient)
         except Exception:
@@ -318,7 +398,11 @@ def refresh_everyone(patients: object = None) -> Run:
             )
         else:
             checked += 1
-    run = Run(checked=checked, failed=failed, raised=Alert.objects.count() - before)
+    return checked, failed
+
+
+def logged_run(checked: int, failed: int, raised: int) -> Run:
+    run = Run(checked=checked, failed=failed, raised=raised)
     log.info(
         "re-evaluated patients",
         extra={

@@ -41,6 +41,7 @@ from ..security.client_ip import client_ip
 from ..services import clinical
 from ..services import plan as plan_service
 from ..services import questionnaires as questionnaire_service
+from ..services import record as record_service
 from ..services import trends as trends_service
 from ..services.status import plan_of
 from ..tables.sorting import Sorting, kept
@@ -131,16 +132,17 @@ def record(request: HtmxHttpRequest, pk: int, *, clinician: User) -> HttpRespons
 
 def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm) -> HttpResponse:
     """The whole record (its read is audited by whoever fetched `patient`)."""
-    days = DailyEntry.objects.for_patient(patient).days()
     evaluation = patient.status()
     today = evaluation.today
+    chosen = charts.parse_range(request.GET.get("range"))
+    diary = record_service.read(patient, evaluation, chosen, DIARY_DAYS)
     first = today - dt.timedelta(days=DIARY_DAYS - 1)
     window = (evaluation.window.first, evaluation.window.last) if evaluation.window else None
     from_diary = evaluation.baseline is not None and evaluation.baseline.source == "diary"
     before, during = n_of_1(
-        days, evaluation.outcome, evaluation.day_one if from_diary else None, window
+        diary.days, evaluation.outcome, evaluation.day_one if from_diary else None, window
     )
-    history = course_history(patient, [d for d in days if d.date <= today], today)
+    history = diary.history
     alerts = list(
         patient.alerts.select_related("acknowledged_by").order_by(
             "acknowledged_at", "priority", "-on", "kind", "id"
@@ -153,12 +155,12 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
         patient.prescriptions.select_related("set_by").order_by("-start_date", "-id")
     )
     plan = plan_of(prescriptions)
-    # The last 8 weeks from the diary already loaded, newest first (no second query).
-    entries = [d for d in reversed(days) if first <= d.date <= today]
+    # The last 8 weeks from the diary already read, newest first (no second query).
+    entries = [d for d in reversed(diary.days) if first <= d.date <= today]
     context = {
         "patient": patient,
         "evaluation": evaluation,
-        "side_effects": side_effects.today(days, today, history.spans),
+        "side_effects": diary.side_effects,
         "baseline_interval": before,
         "window_interval": during,
         "urgent_alerts": urgent,
@@ -179,13 +181,14 @@ def _record_page(request: HtmxHttpRequest, patient: Patient, note_form: NoteForm
             patient,
             today,
             prescriptions=[rx for rx in prescriptions if rx.replaced_at is None],
-            days=days,
+            days=diary.days,
+            complete_from=diary.complete_from,
         ),
         "note_form": note_form,
         "folds": _folds(request.user),
         "questionnaires": _questionnaires(patient, today),
         "trends": charts.trends(
-            days, evaluation, charts.parse_range(request.GET.get("range")), plan=plan
+            diary.chart_days, evaluation, chosen, plan=plan, comparison=diary.comparison
         ),
         "range_url": reverse("clinician_record", args=[patient.pk]),
     }
