@@ -210,3 +210,28 @@ def test_a_patient_whose_diary_changed_is_evaluated_in_full(_clock, patient):
     )
     run, full = incremental.reevaluate([patient])
     assert (run.checked, full) == (0, [patient])
+
+
+def test_a_patient_the_carry_fails_on_is_evaluated_in_full(_clock, patient, monkeypatch, caplog):
+    """Nothing in the background dies silently: the failure is logged, and the night still
+    re-evaluates the patient (in full)."""
+    today = patient.diary_today()
+    DailyEntry.objects.bulk_create(
+        DailyEntry(patient=patient, date=today - dt.timedelta(days=n), dose_taken=True,
+                   dose_mg=Decimal("4.5"), sleep_hours=Decimal("7"), sleep_quality=3,
+                   dreams="normal", headache=0, pain=5, mood=5)
+        for n in range(3, 30)
+    )  # fmt: skip
+    refresh_everyone(Patient.objects.filter(pk=patient.pk))
+    _clock.shift(dt.timedelta(days=1))
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in carrying on")
+
+    monkeypatch.setattr(incremental, "advance", broken)
+    run = incremental.refresh_night(Patient.objects.filter(pk=patient.pk))
+    assert (run.checked, run.failed) == (1, 0)
+    assert "carrying a patient on failed" in caplog.text
+    summary = PatientSummary.objects.get(patient=patient)
+    assert summary.recent_until == patient.diary_today()
+    assert Alert.objects.filter(patient=patient, kind="not_logging").exists()

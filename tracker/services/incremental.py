@@ -244,7 +244,7 @@ def refresh_night(patients: Any) -> Run:
         try:
             quick, full = reevaluate(part)
         except Exception:  # the batch's writes failed: each patient in full, on their own
-            log.exception("carrying the night on failed", extra={"event": "refresh_failed"})
+            log.exception("carrying the night on failed", extra={"event": "carry_failed"})
             quick, full = Run(0, 0, 0), part
         done, broke = refresh_each(full)
         checked += quick.checked + done
@@ -261,7 +261,7 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
     that need a full evaluation are returned (`status.refresh_everyone` them)."""
     pks = [p.pk for p in patients]
     full: list[Patient] = []
-    checked = failed = 0
+    checked = 0
     if not pks:
         return Run(0, 0, 0), full
     todays = {p.pk: p.diary_today() for p in patients}
@@ -292,11 +292,11 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
             ).values_list("patient_id", "updated_at")
             if pk in summaries and at > summaries[pk].computed_at
         } if oldest else set()  # fmt: skip
-        stops_ahead = set(
-            TreatmentStop.objects.filter(
-                patient_id__in=pks, on__gt=first - dt.timedelta(days=MAX_NIGHTS)
-            ).values_list("patient_id", "on")
-        )
+        stops: dict[int, list[dt.date]] = defaultdict(list)  # stops dated in the last weeks
+        for pk, on in TreatmentStop.objects.filter(
+            patient_id__in=pks, on__gt=first - dt.timedelta(days=MAX_NIGHTS)
+        ).values_list("patient_id", "on"):
+            stops[pk].append(on)
         # The alerts a carried-on night can touch: the review's, and the episodes reaching
         # into the last weeks (a persistent run or a not-logging run going on); of the
         # others, only whether each is open, for the summary's counts.
@@ -325,7 +325,7 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
             if (
                 then is None
                 or patient.pk in changed
-                or any(pk == patient.pk and then.on < on <= today for pk, on in stops_ahead)
+                or any(then.on < on <= today for on in stops[patient.pk])  # one took effect
             ):
                 full.append(patient)
                 continue
@@ -337,11 +337,12 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
                 mine = AlertChanges()
                 priorities = match_alerts(patient, advanced.signals, alerts[patient.pk], mine)
                 priorities += untouched[patient.pk]
-            except Exception:
-                failed += 1
+            except Exception:  # logged, and the full evaluation tried instead
                 log.exception(
-                    "re-evaluation failed", extra={"event": "refresh_failed", "patient": patient.pk}
+                    "carrying a patient on failed",
+                    extra={"event": "carry_failed", "patient": patient.pk},
                 )
+                full.append(patient)
                 continue
             changes.add(mine)
             assert summary is not None
@@ -354,4 +355,4 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
             checked += 1
         changes.write(loaded=True)
         _update_moving(written)
-    return Run(checked, failed, 0), full
+    return Run(checked, 0, 0), full
