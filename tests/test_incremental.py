@@ -235,3 +235,23 @@ def test_a_patient_the_carry_fails_on_is_evaluated_in_full(_clock, patient, monk
     summary = PatientSummary.objects.get(patient=patient)
     assert summary.recent_until == patient.diary_today()
     assert Alert.objects.filter(patient=patient, kind="not_logging").exists()
+
+
+def test_a_restart_without_its_own_baseline_week_is_stored(patient):
+    """The summary keeps "first_course" (12 characters) as a restart's baseline source: the
+    column was 10 characters, which PostgreSQL refused (found by the generated clinic)."""
+    today = patient.diary_today()
+
+    def day(n: int, taken: bool) -> DailyEntry:
+        return DailyEntry(
+            patient=patient, date=today - dt.timedelta(days=n), dose_taken=taken,
+            dose_mg=Decimal("3") if taken else None, sleep_hours=Decimal("7"),
+            sleep_quality=3, dreams="normal", headache=0, pain=6, mood=5,
+        )  # fmt: skip
+
+    first = [day(n, taken=n < 93) for n in range(100, 60, -1)]  # 7 days, then 33 doses
+    DailyEntry.objects.bulk_create([*first, *(day(n, taken=True) for n in range(20, -1, -1))])
+    GapAnswer.objects.create(patient=patient, after=today - dt.timedelta(days=61), kept_taking=False)
+    refresh_everyone(Patient.objects.filter(pk=patient.pk))
+    summary = PatientSummary.objects.get(patient=patient)
+    assert (summary.course, summary.baseline_source) == (2, "first_course")

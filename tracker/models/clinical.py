@@ -285,7 +285,7 @@ class PatientSummary(models.Model):
     nominal = models.DateField(null=True)
     review_on = models.DateField(null=True)
     baseline_mean = models.CharField(max_length=40, blank=True)  # exact severity, "39/5"
-    baseline_source = models.CharField(max_length=10, blank=True)
+    baseline_source = models.CharField(max_length=20, blank=True)  # "first_course" is 12
     baseline_logged = models.PositiveSmallIntegerField(default=0)
     window_first = models.DateField(null=True)
     window_last = models.DateField(null=True)
