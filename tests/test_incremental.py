@@ -251,7 +251,9 @@ def test_a_restart_without_its_own_baseline_week_is_stored(patient):
 
     first = [day(n, taken=n < 93) for n in range(100, 60, -1)]  # 7 days, then 33 doses
     DailyEntry.objects.bulk_create([*first, *(day(n, taken=True) for n in range(20, -1, -1))])
-    GapAnswer.objects.create(patient=patient, after=today - dt.timedelta(days=61), kept_taking=False)
+    GapAnswer.objects.create(
+        patient=patient, after=today - dt.timedelta(days=61), kept_taking=False
+    )
     refresh_everyone(Patient.objects.filter(pk=patient.pk))
     summary = PatientSummary.objects.get(patient=patient)
     assert (summary.course, summary.baseline_source) == (2, "first_course")
