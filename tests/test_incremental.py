@@ -112,8 +112,8 @@ def _generate(clinic: Clinic, size: int, days: int) -> None:
     PatientSummary.objects.bulk_create(PatientSummary(patient=p) for p in people)
     today = people[0].diary_today()
     entries: list[DailyEntry] = []
-    for p in people:
-        r = random.Random(p.pk)
+    for i, p in enumerate(people):
+        r = random.Random(i)  # the same clinic whatever the database's ids
         kind = r.random()
         if kind < 0.04:
             continue  # never logged
@@ -169,8 +169,11 @@ def _generate(clinic: Clinic, size: int, days: int) -> None:
                 irritability=r.choice([0, 1]), pain=r.randint(2, 8), mood=r.randint(3, 8),
                 opioid_taken=r.random() < 0.001, liver_signs=r.random() < 0.001,
             ))  # fmt: skip
-        if r.random() < 0.06 and day_one:
-            on = today - dt.timedelta(days=r.randint(-3, 100))  # one in 20 or so dated ahead
+        if r.random() < 0.1 and day_one:
+            # Stopped in the last months, or on a day the nights reach (dated ahead).
+            on = today - dt.timedelta(
+                days=r.randint(-8, 100) if r.random() < 0.6 else -r.randint(0, 8)
+            )
             TreatmentStop.objects.create(patient=p, on=on, reason="patient")
         if hole and r.random() < 0.5:
             GapAnswer.objects.create(

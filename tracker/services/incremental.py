@@ -59,7 +59,7 @@ MAX_NIGHTS = 14  # the tail read (28 days) covers the 14-day windows of this man
 ONE_DAY = dt.timedelta(days=1)
 MOVING = (
     "recent", "recent_until", "side_effects", "adherence", "stable_after_days",
-    "open_alerts", "urgent_alerts",
+    "open_alerts", "urgent_alerts", "settling",
 )  # fmt: skip
 
 
@@ -93,7 +93,11 @@ def advance(then: Then, tail: Sequence[Day], today: dt.date) -> Advanced | None:
         return None  # the gap since the last dose may now ask "did you keep taking LDN?"
     if then.spans and (last := then.spans[-1][1]) is not None and last > then.on:
         return None  # a course ending after `then` (a stop dated ahead)
-    in_course = running and bool(then.settling.get("course")) and then.spans[-1][1] is None
+    if running and not then.settling.get("course"):
+        return None  # the summary disagrees with itself: only the diary can say
+    # With no dose since, today is inside a course only if the last one still runs (a
+    # course that ended on `then.on`, a stop dated that day, is over from the next).
+    in_course = running
     since = _date(then.settling.get("since")) if in_course else None
     timing = then.settling.get("timing") if in_course else None
     evaluation = rule.status(f, today)
@@ -125,6 +129,7 @@ def advance(then: Then, tail: Sequence[Day], today: dt.date) -> Advanced | None:
         ],
         "adherence": adherence(evaluation),
         "stable_after_days": _stable_after_days(then, today, running),
+        "settling": then.settling if in_course else {"course": False},
     }
     return Advanced(signals, values)
 
