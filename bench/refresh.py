@@ -3,13 +3,13 @@ planned as batches (tracker/services/nightly.py) and run by one worker process, 
 two, each claiming batches as a queue worker does; ms per patient and the second worker's
 speed-up are printed, with the machine's load.
 
-Each night is a day later than the one before (the workers' clock is moved on), as real
-nights are: the first re-evaluates everyone in full (as `refresh_alerts` does, and as a
-night does for a patient whose diary changed), the next ones carry each patient on from
-the night before (services/incremental.py), with one worker and then with two.
+The nights are the first ones after the generated diaries end (the workers' clock is set
+to them), each a day after the one before, as real nights are: the first re-evaluates
+everyone in full (as `refresh_alerts` does, and as a night does for a patient whose diary
+changed), the next ones carry each patient on from the night before
+(services/incremental.py), with one worker and then with two.
 
     .venv/bin/python bench/refresh.py [--patients 500 1000 5000] [--days 365] [--workers 1 2]
-        [--carried-only]
         [--database-url postgres://postgres@127.0.0.1:5432/ldn_bench | sqlite:////tmp/x.sqlite3]
 
 Clinics are generated once per database and size. The workers start together once each
@@ -126,21 +126,22 @@ def worker(url: str, batches: list[int], go: Path, ahead: int, full: bool) -> No
             nightly.run_batch(pk)
 
 
-def ahead(clinic_id: int) -> int:
-    """Days from today to the clinic's next night: one after its last evaluation."""
+def ahead(clinic_id: int, night: int) -> int:
+    """Days from today to the clinic's `night`-th night after its diaries end (1: the
+    first): each run measures the same nights, whatever earlier runs evaluated."""
     from django.db.models import Max
 
-    from tracker.models import PatientSummary
+    from tracker.models import DailyEntry
 
-    last = PatientSummary.objects.filter(patient__user__clinic_id=clinic_id).aggregate(
-        last=Max("recent_until")
+    last = DailyEntry.objects.filter(patient__user__clinic_id=clinic_id).aggregate(
+        last=Max("date")
     )["last"]
-    return max((last - dt.date.today()).days + 1, 1) if last else 1
+    return (last - dt.date.today()).days + night
 
 
-def night(url: str, clinic_id: int, workers: int, *, full: bool = False) -> float:
-    """Seconds for `workers` processes to re-evaluate the clinic's next night."""
-    days = ahead(clinic_id)
+def night(url: str, clinic_id: int, number: int, workers: int, *, full: bool = False) -> float:
+    """Seconds for `workers` processes to re-evaluate the clinic's night `number`."""
+    days = ahead(clinic_id, number)
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
         batches = plan(clinic_id)
     go = Path(tempfile.mkdtemp(prefix="ldn-night-")) / "go"
@@ -188,10 +189,6 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/ldn_bench_nightly"
     )
-    parser.add_argument(
-        "--carried-only", action="store_true",
-        help="skip the night in full (the clinic was re-evaluated in full by an earlier run)",
-    )  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--batches", default="", help=argparse.SUPPRESS)
     parser.add_argument("--go", default="", help=argparse.SUPPRESS)
@@ -206,14 +203,15 @@ def main() -> None:
     print(f"load before: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
     for size in args.patients:
         clinic = generate(size, args.days)
-        if not args.carried_only:
-            took = night(args.database_url, clinic, 1, full=True)
-            print(f"in full (every diary read), {size} patients × {args.days} days, 1 worker: "
-                  f"{took:.1f} s ({took * 1000 / size:.1f} ms a patient), "
-                  f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+        # Night 1 in full (every summary as of that night, whatever earlier runs left),
+        # then each next night carried on, by one worker, then by two.
+        took = night(args.database_url, clinic, 1, 1, full=True)
+        print(f"in full (every diary read), {size} patients × {args.days} days, 1 worker: "
+              f"{took:.1f} s ({took * 1000 / size:.1f} ms a patient), "
+              f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
         times = {}
-        for n in args.workers:
-            times[n] = night(args.database_url, clinic, n)
+        for number, n in enumerate(args.workers, start=2):
+            times[n] = night(args.database_url, clinic, number, n)
             per = times[n] * 1000 / size
             print(f"nightly re-evaluation, {size} patients × {args.days} days, {n} worker"
                   f"{'s' if n > 1 else ''}: {times[n]:.1f} s ({per:.1f} ms a patient), "
