@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tracker.models import DailyEntry, Dispensing, TreatmentStop
+from tracker.models import DailyEntry, Dispensing, Patient, TreatmentStop
 from tracker.services import record as record_service
 from tracker.services.status import refresh_patient
 
@@ -82,8 +83,7 @@ def test_the_record_read_by_range_is_the_record_read_whole(
     refresh_patient(patient)
     login(client, clinician)
     whole = record_service._whole
-    patient.refresh_from_db()
-    read = record_service.read(patient, patient.status(), "12w", 56)
+    read = record_service.read(_annotated(patient), patient.status(), "12w", 56)
     assert read.complete_from is not None  # the range was read, not the whole diary
     for chosen in ("4w", "12w"):
         by_range = _record(client, patient, chosen)
@@ -91,6 +91,26 @@ def test_the_record_read_by_range_is_the_record_read_whole(
             m.setattr(record_service, "read", lambda p, e, c, n: whole(p, _all(p), e.today))
             in_full = _record(client, patient, chosen)
         assert by_range == in_full, chosen
+
+
+def _annotated(patient):
+    """The patient as the record's view reads them."""
+    return (
+        Patient.objects.annotate(diary_since_summary=record_service.CHANGED)
+        .select_related("summary")
+        .get(pk=patient.pk)
+    )
+
+
+def test_an_entry_saved_after_the_summary_makes_the_record_read_the_whole_diary(patient):
+    """An edit that bypassed the app's refresh: the summary's courses may be behind, so the
+    record does not trust them (the diary is the truth)."""
+    _diary(patient, random.Random(3), 90)
+    refresh_patient(patient)
+    assert record_service.read(_annotated(patient), patient.status(), "12w", 56).complete_from
+    DailyEntry.objects.filter(patient=patient).update(pain=9, updated_at=timezone.now())
+    whole = record_service.read(_annotated(patient), patient.status(), "12w", 56)
+    assert whole.complete_from is None
 
 
 def _all(patient):

@@ -3,13 +3,16 @@ weeks) reads, in one query whatever the diary's length, the chart's range and th
 list's 8 weeks, the baseline week and the evaluation window (the n-of-1 intervals), and
 the last entry, dose and timed dose before them; the courses, the side effects'
 settledness and the bedtime-or-morning comparison are the stored summary's. "All", or a
-summary not written for today (before the night has run), reads the whole diary.
+summary not written for today (before the night has run) or older than an entry, reads
+the whole diary.
 tests/test_record_range.py proves both give the same record."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 
 from .. import charts
 from ..models import DailyEntry, Patient
@@ -18,6 +21,15 @@ from ..response import side_effects
 from ..response.days import Day
 from ..response.rule import Evaluation
 from ..treatment import CourseHistory, course_history
+
+# Whether a diary entry was saved after the patient's summary (an edit that bypassed the
+# app's refresh): then the summary's courses and settledness may be behind the diary. An
+# annotation on the patient's own query, through the (patient, updated_at) index.
+CHANGED = Exists(
+    DailyEntry.objects.filter(
+        patient=OuterRef("pk"), updated_at__gt=OuterRef("summary__computed_at")
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ def read(patient: Patient, evaluation: Evaluation, chosen: str, listed_days: int
         start is None
         or stored is None
         or stored.recent_until != today
+        or getattr(patient, "diary_since_summary", True)
         or None in (stored.settling, stored.courses, stored.timing_nights)
     ):
         return _whole(patient, entries.days(), today)
