@@ -118,7 +118,7 @@ def worker(url: str, batches: list[int], go: Path, ahead: int, full: bool) -> No
 
     connection.ensure_connection()
     if full:
-        incremental.reevaluate = lambda patients: (incremental.Run(0, 0, 0), list(patients))
+        incremental.reevaluate = lambda patients: (0, list(patients))
     while not go.exists():
         time.sleep(0.01)
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=ahead), tick=True):

@@ -95,11 +95,7 @@ def test_the_record_read_by_range_is_the_record_read_whole(
 
 def _annotated(patient):
     """The patient as the record's view reads them."""
-    return (
-        Patient.objects.annotate(diary_since_summary=record_service.CHANGED)
-        .select_related("summary")
-        .get(pk=patient.pk)
-    )
+    return Patient.objects.diary_changed().select_related("summary").get(pk=patient.pk)
 
 
 def test_an_entry_saved_after_the_summary_makes_the_record_read_the_whole_diary(patient):

@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..response import rule
@@ -208,6 +208,16 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         if user.role == User.Role.CLINICIAN:
             return self.filter(clinician=user, user__clinic_id=user.clinic_id)
         return self.none()
+
+    def diary_changed(self) -> PatientQuerySet:
+        """Each with `diary_since_summary`: whether a diary entry was saved after their
+        summary was written (an edit that bypassed the refresh), so what the summary keeps
+        may be behind the diary. One index probe each, (patient, updated_at)."""
+        entries = self.model._meta.get_field("entries").related_model  # DailyEntry
+        later = entries._default_manager.filter(  # type: ignore[union-attr]
+            patient=OuterRef("pk"), updated_at__gt=OuterRef("summary__computed_at")
+        )
+        return self.annotate(diary_since_summary=Exists(later))
 
 
 class Patient(models.Model):

@@ -95,17 +95,37 @@ def settled(since: dt.date | None, day: dt.date) -> bool:
     return since is not None and (day - since).days + 1 >= SETTLED_DAYS
 
 
-def settling_on(
-    days: Sequence[Day], day: dt.date, spans: Spans | None = None
-) -> tuple[dt.date | None, str | None] | None:
-    """(the day dose and timing were last changed, the timing in use) on `day`, None
-    outside every course: with no dose taken after `day`, each later day of the same
-    course is settled once `settled(since, later)` (services/incremental.py)."""
+# Where settledness stands on a day: (the later of the days the dose and the timing last
+# changed, the timing in use), or None outside every course.
+type Settling = tuple[dt.date | None, str | None] | None
+
+
+def settling_on(days: Sequence[Day], day: dt.date, spans: Spans | None = None) -> Settling:
+    """Where settledness stands on `day`: with no dose taken after `day`, each later day of
+    the same course is settled once `settled(since, later)` (services/incremental.py)."""
     found = None
     for on, since, when in _settling(days, day, spans):
         if on == day:
             found = (since, when)
     return found
+
+
+def settling_json(state: Settling) -> dict[str, object]:
+    """`state` as the summary keeps it (PatientSummary.settling)."""
+    if state is None:
+        return {"course": False}
+    since, timing = state
+    return {"course": True, "since": since.isoformat() if since else None, "timing": timing}
+
+
+def settling_from_json(data: dict[str, object]) -> Settling:
+    if not data.get("course"):
+        return None
+    since, timing = data.get("since"), data.get("timing")
+    return (
+        dt.date.fromisoformat(since) if isinstance(since, str) else None,
+        timing if isinstance(timing, str) else None,
+    )
 
 
 def _settling(
@@ -163,8 +183,14 @@ def status(
 
 def today(days: Sequence[Day], day: dt.date, spans: Spans | None = None) -> list[Status]:
     """Every side effect on `day` that is present or persistent."""
-    settled = settled_by_day(days, day, spans)
-    found = [status(days, effect, day, settled) for effect in Effect]
+    return present_on(days, day, settling_on(days, day, spans))
+
+
+def present_on(days: Sequence[Day], day: dt.date, state: Settling) -> list[Status]:
+    """`today` when where settledness stands on `day` is known (`settling_on`): only the
+    14 days ending `day` are read of `days`."""
+    settled_days = {} if state is None else {day: (settled(state[0], day), state[1])}
+    found = [status(days, effect, day, settled_days) for effect in Effect]
     return [s for s in found if s.state is not None]
 
 

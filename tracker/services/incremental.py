@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..alerts import rule as alert_rule
@@ -51,11 +51,14 @@ from .status import (
     match_alerts,
     recent,
     refresh_each,
+    today_effects,
 )  # fmt: skip
 
 log = logging.getLogger(__name__)
 
 MAX_NIGHTS = 14  # the tail read (28 days) covers the 14-day windows of this many nights
+BATCH = 250  # patients carried on in one transaction (a nightly batch is no larger)
+URGENT = alert_rule.Priority.URGENT
 ONE_DAY = dt.timedelta(days=1)
 MOVING = (
     "recent", "recent_until", "side_effects", "adherence", "stable_after_days",
@@ -70,7 +73,7 @@ class Then:
     on: dt.date  # the day it was evaluated for (PatientSummary.recent_until)
     facts: rule.Facts
     spans: list[tuple[dt.date, dt.date | None]]
-    settling: dict[str, Any]
+    settling: side_effects.Settling  # on `on`
     stable_after_days: int | None
     runs: dict[side_effects.Effect, tuple[dt.date, str]]  # persistent on `on`: first day, timing
 
@@ -93,13 +96,13 @@ def advance(then: Then, tail: Sequence[Day], today: dt.date) -> Advanced | None:
         return None  # the gap since the last dose may now ask "did you keep taking LDN?"
     if then.spans and (last := then.spans[-1][1]) is not None and last > then.on:
         return None  # a course ending after `then` (a stop dated ahead)
-    if running and not then.settling.get("course"):
+    if running and then.settling is None:
         return None  # the summary disagrees with itself: only the diary can say
     # With no dose since, today is inside a course only if the last one still runs (a
     # course that ended on `then.on`, a stop dated that day, is over from the next).
-    in_course = running
-    since = _date(then.settling.get("since")) if in_course else None
-    timing = then.settling.get("timing") if in_course else None
+    now = then.settling if running else None
+    in_course = now is not None
+    since, timing = now or (None, None)
     evaluation = rule.status(f, today)
 
     signals: list[alert_rule.Signal] = []
@@ -115,21 +118,13 @@ def advance(then: Then, tail: Sequence[Day], today: dt.date) -> Advanced | None:
     if review is not None:
         signals.append(review)
 
-    now: dict[dt.date, tuple[bool, str | None]] = {}
-    if in_course:
-        now[today] = (side_effects.settled(since, today), timing)
-    effects = [side_effects.status(tail, effect, today, now) for effect in side_effects.Effect]
     values = {
         "recent": recent(list(tail), f.outcome, today),
         "recent_until": today,
-        "side_effects": [
-            {"effect": s.effect.value, "state": s.state.value, "present": s.present}
-            for s in effects
-            if s.state is not None
-        ],
+        "side_effects": today_effects(tail, today, now),
         "adherence": adherence(evaluation),
         "stable_after_days": _stable_after_days(then, today, running),
-        "settling": then.settling if in_course else {"course": False},
+        "settling": side_effects.settling_json(now),
     }
     return Advanced(signals, values)
 
@@ -198,6 +193,7 @@ def then_of(summary: PatientSummary, alerts: Iterable[Alert]) -> Then | None:
     before `settling` was kept (or never)."""
     if summary.settling is None or summary.recent_until is None:
         return None
+    settling = side_effects.settling_from_json(summary.settling)
     on = summary.recent_until
     kinds = {kind: effect for effect, kind in alert_rule.SIDE_EFFECT_KINDS.items()}
     runs: dict[side_effects.Effect, tuple[dt.date, str]] = {}
@@ -206,7 +202,7 @@ def then_of(summary: PatientSummary, alerts: Iterable[Alert]) -> Then | None:
         if effect is not None and alert.until == on and not alert.source:
             runs[effect] = (alert.on, alert.params.get("timing", ""))
     spans = [(_date(a), _date(b)) for a, b in summary.course_spans]
-    return Then(on, summary.facts(), spans, summary.settling, summary.stable_after_days, runs)  # type: ignore[arg-type]
+    return Then(on, summary.facts(), spans, settling, summary.stable_after_days, runs)  # type: ignore[arg-type]
 
 
 def _update_moving(summaries: list[PatientSummary]) -> None:
@@ -247,28 +243,25 @@ def refresh_night(patients: Any) -> Run:
     for start in range(0, len(rows), BATCH):
         part = rows[start : start + BATCH]
         try:
-            quick, full = reevaluate(part)
+            carried, full = reevaluate(part)
         except Exception:  # the batch's writes failed: each patient in full, on their own
             log.exception("carrying the night on failed", extra={"event": "carry_failed"})
-            quick, full = Run(0, 0, 0), part
-        done, broke = refresh_each(full)
-        checked += quick.checked + done
-        failed += quick.failed + broke
+            carried, full = 0, part
+        done, failed_now = refresh_each(full)
+        checked += carried + done
+        failed += failed_now
     return logged_run(checked, failed, theirs.count() - before)
 
 
-BATCH = 250
-
-
-def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
+def reevaluate(patients: Sequence[Patient]) -> tuple[int, list[Patient]]:
     """Carry each of `patients` on to their today where nothing changed since their last
-    evaluation, in one transaction and a handful of queries for all of them; the patients
-    that need a full evaluation are returned (`status.refresh_everyone` them)."""
+    evaluation, in one transaction and a handful of queries for all of them: how many
+    were, and the patients that need a full evaluation (`status.refresh_each` them)."""
     pks = [p.pk for p in patients]
     full: list[Patient] = []
     checked = 0
     if not pks:
-        return Run(0, 0, 0), full
+        return 0, full
     todays = {p.pk: p.diary_today() for p in patients}
     with transaction.atomic():
         # One refresh at a time per patient (as refresh_patient): a save waits for the batch.
@@ -287,16 +280,12 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
         )
         for pk, *fields in rows:
             tails[pk].append(Day(*fields))
-        # Entries saved since a summary was written (an edit without its refresh): looked
-        # up by (patient, updated_at), so only the last day's changes are read.
-        oldest = min((s.computed_at for s in summaries.values()), default=None)
-        changed = {
-            pk
-            for pk, at in DailyEntry.objects.filter(
-                patient_id__in=pks, updated_at__gt=oldest
-            ).values_list("patient_id", "updated_at")
-            if pk in summaries and at > summaries[pk].computed_at
-        } if oldest else set()  # fmt: skip
+        changed = set(  # an entry saved after the summary: an edit without its refresh
+            Patient.objects.filter(pk__in=pks)
+            .diary_changed()
+            .filter(Q(diary_since_summary=True))
+            .values_list("pk", flat=True)
+        )
         stops: dict[int, list[dt.date]] = defaultdict(list)  # stops dated in the last weeks
         for pk, on in TreatmentStop.objects.filter(
             patient_id__in=pks, on__gt=first - dt.timedelta(days=MAX_NIGHTS)
@@ -313,15 +302,14 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
         alerts: dict[int, list[Alert]] = defaultdict(list)
         for alert in Alert.objects.filter(touchable, patient_id__in=pks):
             alerts[alert.patient_id].append(alert)
-        loaded = {a.pk for group in alerts.values() for a in group}
-        untouched: dict[int, list[int]] = defaultdict(list)
-        for pk, patient_id, priority in (
-            Alert.objects.filter(patient_id__in=pks)
+        untouched = {
+            row["patient_id"]: (row["open"], row["open_urgent"])
+            for row in Alert.objects.filter(patient_id__in=pks)
             .open()
-            .values_list("pk", "patient_id", "priority")
-        ):
-            if pk not in loaded:
-                untouched[patient_id].append(priority)
+            .exclude(touchable)
+            .values("patient_id")
+            .annotate(open=Count("id"), open_urgent=Count("id", filter=Q(priority=URGENT)))
+        }
         written: list[PatientSummary] = []
         changes = AlertChanges()
         for patient in patients:
@@ -341,7 +329,6 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
                     continue
                 mine = AlertChanges()
                 priorities = match_alerts(patient, advanced.signals, alerts[patient.pk], mine)
-                priorities += untouched[patient.pk]
             except Exception:  # logged, and the full evaluation tried instead
                 log.exception(
                     "carrying a patient on failed",
@@ -353,11 +340,12 @@ def reevaluate(patients: Sequence[Patient]) -> tuple[Run, list[Patient]]:
             assert summary is not None
             for name, value in advanced.values.items():
                 setattr(summary, name, value)
-            summary.open_alerts = len(priorities)
-            summary.urgent_alerts = sum(1 for p in priorities if p == alert_rule.Priority.URGENT)
+            others, others_urgent = untouched.get(patient.pk, (0, 0))
+            summary.open_alerts = len(priorities) + others
+            summary.urgent_alerts = sum(1 for p in priorities if p == URGENT) + others_urgent
             summary.computed_at = timezone.now()
             written.append(summary)
             checked += 1
-        changes.write(loaded=True)
+        changes.write()
         _update_moving(written)
-    return Run(checked, 0, 0), full
+    return checked, full

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
-
 from .. import charts
 from ..models import DailyEntry, Patient
 from ..response import courses as course_rule
@@ -21,15 +19,6 @@ from ..response import side_effects
 from ..response.days import Day
 from ..response.rule import Evaluation
 from ..treatment import CourseHistory, course_history
-
-# Whether a diary entry was saved after the patient's summary (an edit that bypassed the
-# app's refresh): then the summary's courses and settledness may be behind the diary. An
-# annotation on the patient's own query, through the (patient, updated_at) index.
-CHANGED = Exists(
-    DailyEntry.objects.filter(
-        patient=OuterRef("pk"), updated_at__gt=OuterRef("summary__computed_at")
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -52,7 +41,7 @@ def read(patient: Patient, evaluation: Evaluation, chosen: str, listed_days: int
         start is None
         or stored is None
         or stored.recent_until != today
-        or getattr(patient, "diary_since_summary", True)
+        or getattr(patient, "diary_since_summary", True)  # PatientQuerySet.diary_changed
         or None in (stored.settling, stored.courses, stored.timing_nights)
     ):
         return _whole(patient, entries.days(), today)
@@ -65,20 +54,15 @@ def read(patient: Patient, evaluation: Evaluation, chosen: str, listed_days: int
     days = entries.for_range(complete_from, today, *also)
     found = [course_rule.from_json(c) for c in stored.courses]
     history = course_history(patient, (), today, found=found)
-    settling = stored.settling
-    now = {}
-    if settling.get("course"):
-        since = settling.get("since")
-        since_day = dt.date.fromisoformat(since) if since else None
-        now[today] = (side_effects.settled(since_day, today), settling.get("timing"))
-    effects = [side_effects.status(days, effect, today, now) for effect in side_effects.Effect]
     return Diary(
         days=days,
         complete_from=complete_from,
         chart_days=_chart_days(days, start),
         comparison=[charts.TimingGroup(**group) for group in stored.timing_nights],
         history=history,
-        side_effects=[s for s in effects if s.state is not None],
+        side_effects=side_effects.present_on(
+            days, today, side_effects.settling_from_json(stored.settling)
+        ),
     )
 
 

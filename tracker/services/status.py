@@ -5,8 +5,9 @@ without an entry changes "not logging" and can make a review due)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -37,15 +38,11 @@ class Evaluated:
     last_review_at: Any
     courses: list[courses.Course]
 
-    @property
-    def settling(self) -> dict[str, Any]:
-        """Where the side effects' settledness stands today (side_effects.settling_on),
-        kept so a later night can carry it on without the diary (services/incremental.py)."""
-        found = side_effects.settling_on(self.days, self.evaluation.today, self.spans)
-        if found is None:
-            return {"course": False}
-        since, timing = found
-        return {"course": True, "since": since.isoformat() if since else None, "timing": timing}
+    @functools.cached_property
+    def settling(self) -> side_effects.Settling:
+        """Where the side effects' settledness stands today: today's side effects read it,
+        and the summary keeps it so a later night carries it on (services/incremental.py)."""
+        return side_effects.settling_on(self.days, self.evaluation.today, self.spans)
 
 
 @dataclass(frozen=True)
@@ -141,7 +138,7 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
     """The summary row, in one upsert (INSERT … ON CONFLICT DO UPDATE)."""
     values = (
         PatientSummary.values_from(found.facts)
-        | today_values(found.days, found.evaluation, found.evaluation.today, found.spans)
+        | today_values(found.days, found.evaluation, found.evaluation.today, found.settling)
         | {
             "last_review_at": found.last_review_at,
             "open_alerts": len(open_priorities),
@@ -151,7 +148,7 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
                 for first, last in found.spans
             ],
             "timing_nights": [asdict(g) for g in charts.timing_comparison(found.days)],
-            "settling": found.settling,
+            "settling": side_effects.settling_json(found.settling),
             "courses": [courses.as_json(c) for c in found.courses],
         }
     )
@@ -164,12 +161,6 @@ def store_summary(patient: Patient, found: Evaluated, open_priorities: list[int]
     patient.summary = PatientSummary(patient=patient, **values)  # type: ignore[attr-defined]
 
 
-ALERT_FIELDS = (
-    "patient", "kind", "source", "on", "until", "params", "priority", "acknowledged_at",
-    "acknowledged_by", "ended_on",
-)  # fmt: skip
-
-
 def store_alerts(
     patient: Patient, found: list[alert_rule.Signal], stored: list[Alert] | None = None
 ) -> list[int]:
@@ -177,9 +168,9 @@ def store_alerts(
     the alert of the stored episode its days overlap, which moves its first and last day
     (several overlapping become one: the oldest, keeping any acknowledgement and the
     sends). Nothing stored is ever lost. Returns the priorities of the open alerts.
-    `stored` is the patient's alerts (`ALERT_FIELDS`) when the caller has read them."""
+    `stored` is the patient's alerts when the caller has read them."""
     if stored is None:
-        stored = list(Alert.objects.filter(patient=patient).only(*ALERT_FIELDS))
+        stored = list(Alert.objects.filter(patient=patient))
     changes = AlertChanges()
     priorities = match_alerts(patient, found, stored, changes)
     changes.write()
@@ -203,22 +194,19 @@ class AlertChanges:
             self.changed.setdefault(fields, []).extend(alerts)
         self.joined += other.joined
 
-    def write(self, *, loaded: bool = False) -> None:
-        """Write it all; with `loaded` (the alerts were read whole, not `ALERT_FIELDS`
-        only), the moved alerts in one INSERT … ON CONFLICT (id) DO UPDATE of the moved
-        columns each, far cheaper for hundreds than bulk_update's CASE per row."""
+    def write(self) -> None:
+        """Write it all: the moved alerts in one INSERT … ON CONFLICT (id) DO UPDATE of the
+        moved columns a group (for a batch's hundreds, far cheaper than bulk_update's CASE
+        per row and column; the alerts were read whole, so each row is complete)."""
         for keep, gone in self.joined:
             Notification.objects.filter(alert_id__in=gone).update(alert=keep)
             Alert.objects.filter(pk__in=gone).delete()
         for fields, alerts in self.changed.items():
             # One joined into another after it moved (its pk dropped) is gone, not moved.
             moved = [a for a in alerts if a.pk is not None]
-            if loaded:
-                Alert.objects.bulk_create(
-                    moved, update_conflicts=True, unique_fields=["id"], update_fields=fields
-                )
-            else:
-                Alert.objects.bulk_update(moved, fields)
+            Alert.objects.bulk_create(
+                moved, update_conflicts=True, unique_fields=["id"], update_fields=fields
+            )
         Alert.objects.bulk_create(self.new, ignore_conflicts=True)
 
 
@@ -330,7 +318,7 @@ def today_values(
     days: list[Day],
     evaluation: rule.Evaluation,
     today: dt.date,
-    spans: side_effects.Spans | None = None,
+    settling: side_effects.Settling,
 ) -> dict[str, Any]:
     """What the summary keeps of today besides the facts: adherence, the day the dose
     settled (SPEC §12), and today's side effects as the patient is told them (SPEC §5)."""
@@ -342,14 +330,21 @@ def today_values(
         "stable_after_days": (stable - evaluation.day_one).days
         if stable and evaluation.day_one
         else None,
-        "side_effects": [
-            {"effect": s.effect.value, "state": s.state.value, "present": s.present}
-            for s in side_effects.today(days, today, spans)
-            if s.state is not None  # today() keeps only these; said for the type checker
-        ],
+        "side_effects": today_effects(days, today, settling),
         "recent": recent(days, evaluation.outcome, today),
         "recent_until": today,
     }
+
+
+def today_effects(
+    days: Sequence[Day], today: dt.date, settling: side_effects.Settling
+) -> list[dict[str, Any]]:
+    """Today's side effects as the summary keeps them (and the patient is told them)."""
+    return [
+        {"effect": s.effect.value, "state": s.state.value, "present": s.present}
+        for s in side_effects.present_on(days, today, settling)
+        if s.state is not None  # present_on keeps only these; said for the type checker
+    ]
 
 
 def adherence(evaluation: rule.Evaluation) -> Decimal | None:

@@ -62,7 +62,7 @@ def _patient(
     is False: the action audits each thing it did). Anyone else's is a 404, and the attempt
     is audited as denied (naming only the id that was tried)."""
     visible = Patient.objects.visible_to(clinician).select_related("user", "summary")
-    patient = visible.annotate(diary_since_summary=record_service.CHANGED).filter(pk=pk).first()
+    patient = visible.diary_changed().filter(pk=pk).first()
     ip = client_ip(request)
     if patient is None:
         audit.record(
